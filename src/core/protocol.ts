@@ -1,0 +1,272 @@
+/**
+ * The topic protocol (SPEC section 4): message types, validators and
+ * positions. One module for the client and the reference server, so both
+ * sides agree on the wire by construction. It imports nothing and touches
+ * no DOM or Node API.
+ */
+
+/** A JSON value as it travels on the wire. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** A publish or task id: a string or a number, echoed back exactly. */
+export type MessageId = string | number;
+
+/** `EPOCH:OFFSET`, see SPEC 4.1. */
+export type Position = string;
+
+export type ErrorCode =
+  | 'bad-request'
+  | 'unknown-type'
+  | 'unknown-topic'
+  | 'forbidden'
+  | 'invalid'
+  | 'rate-limited'
+  | 'too-many-subscriptions'
+  | 'unavailable';
+
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'bad-request',
+  'unknown-type',
+  'unknown-topic',
+  'forbidden',
+  'invalid',
+  'rate-limited',
+  'too-many-subscriptions',
+  'unavailable',
+];
+
+/** Close codes the reference server uses (SPEC 4.4). */
+export const CloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  policy: 1008,
+  tooLarge: 1009,
+  internal: 1011,
+  slowClient: 1013,
+  takenOver: 4000,
+} as const;
+
+// ---- client → server -------------------------------------------------------
+
+export interface AuthMessage { type: 'auth'; token?: string; resume?: string }
+export interface SubscribeMessage { type: 'subscribe'; topic: string; since?: Position; history?: number }
+export interface UnsubscribeMessage { type: 'unsubscribe'; topic: string }
+export interface PublishMessage { type: 'publish'; topic: string; data: Json; id?: MessageId }
+export interface PingMessage { type: 'ping' }
+export interface WorkMessage { type: 'work'; topic: string; concurrency: number }
+export interface ProgressMessage { type: 'progress'; id: MessageId; value: number }
+export interface ResultMessage { type: 'result'; id: MessageId; data: Json }
+export interface FailMessage { type: 'fail'; id: MessageId; error: string }
+
+export type ClientMessage =
+  | AuthMessage
+  | SubscribeMessage
+  | UnsubscribeMessage
+  | PublishMessage
+  | PingMessage
+  | WorkMessage
+  | ProgressMessage
+  | ResultMessage
+  | FailMessage;
+
+// ---- server → client -------------------------------------------------------
+
+export interface WelcomeMessage { type: 'welcome'; id: string; resume: string }
+export interface SubscribedMessage { type: 'subscribed'; topic: string; pos: Position; recovered: boolean }
+export interface EventMessage { type: 'event'; topic: string; pos: Position; data: Json }
+export interface SnapshotMessage { type: 'snapshot'; topic: string; pos: Position; data: Json }
+export interface PatchMessage { type: 'patch'; topic: string; pos: Position; data: Json }
+export interface ResetMessage { type: 'reset'; topic: string; pos: Position }
+export interface AckMessage { type: 'ack'; id: MessageId; pos: Position }
+export interface PongMessage { type: 'pong' }
+export interface TaskMessage { type: 'task'; topic: string; id: MessageId; input: Json }
+export interface ErrorMessage { type: 'error'; code: ErrorCode; message: string; id?: MessageId; topic?: string }
+
+export type ServerMessage =
+  | WelcomeMessage
+  | SubscribedMessage
+  | EventMessage
+  | SnapshotMessage
+  | PatchMessage
+  | ResetMessage
+  | AckMessage
+  | PongMessage
+  | TaskMessage
+  | ErrorMessage;
+
+/** Messages that carry a topic's data at a position. */
+export type TopicDataMessage = EventMessage | SnapshotMessage | PatchMessage;
+
+// ---- validation ------------------------------------------------------------
+
+/** The outcome of validating one decoded message. */
+export type Validated<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; message: string };
+
+type Rule = 'string' | 'string?' | 'id' | 'id?' | 'count' | 'count?' | 'fraction' | 'position?' | 'json' | 'boolean';
+
+const CLIENT_RULES: Record<ClientMessage['type'], Record<string, Rule>> = {
+  auth: { token: 'string?', resume: 'string?' },
+  subscribe: { topic: 'string', since: 'position?', history: 'count?' },
+  unsubscribe: { topic: 'string' },
+  publish: { topic: 'string', data: 'json', id: 'id?' },
+  ping: {},
+  work: { topic: 'string', concurrency: 'count' },
+  progress: { id: 'id', value: 'fraction' },
+  result: { id: 'id', data: 'json' },
+  fail: { id: 'id', error: 'string' },
+};
+
+const SERVER_RULES: Record<ServerMessage['type'], Record<string, Rule>> = {
+  welcome: { id: 'string', resume: 'string' },
+  subscribed: { topic: 'string', pos: 'string', recovered: 'boolean' },
+  event: { topic: 'string', pos: 'string', data: 'json' },
+  snapshot: { topic: 'string', pos: 'string', data: 'json' },
+  patch: { topic: 'string', pos: 'string', data: 'json' },
+  reset: { topic: 'string', pos: 'string' },
+  ack: { id: 'id', pos: 'string' },
+  pong: {},
+  task: { topic: 'string', id: 'id', input: 'json' },
+  error: { code: 'string', message: 'string', id: 'id?', topic: 'string?' },
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function checkField(rule: Rule, value: unknown): boolean {
+  const optional = rule.endsWith('?');
+  if (value === undefined) return optional;
+  switch (rule.replace('?', '')) {
+    case 'string':
+      return typeof value === 'string';
+    case 'id':
+      return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+    case 'count':
+      return Number.isInteger(value) && (value as number) >= 0;
+    case 'fraction':
+      return typeof value === 'number' && value >= 0 && value <= 1;
+    case 'position':
+      return typeof value === 'string' && parsePosition(value) !== null;
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return true;
+  }
+}
+
+function validate<T extends { type: string }>(
+  rules: Record<string, Record<string, Rule>>,
+  value: unknown,
+): Validated<T> {
+  if (!isRecord(value)) return { ok: false, code: 'bad-request', message: 'a message must be a JSON object' };
+  const type = value.type;
+  if (typeof type !== 'string') return { ok: false, code: 'bad-request', message: 'a message needs a string "type"' };
+  const fields = Object.prototype.hasOwnProperty.call(rules, type) ? rules[type] : undefined;
+  if (!fields) return { ok: false, code: 'unknown-type', message: `unknown message type "${type}"` };
+  for (const [name, rule] of Object.entries(fields)) {
+    if (!checkField(rule, value[name])) {
+      return { ok: false, code: 'bad-request', message: `"${type}" needs "${name}" to be ${describe(rule)}` };
+    }
+  }
+  if (type === 'error' && !ERROR_CODES.includes(value.code as ErrorCode)) {
+    return { ok: false, code: 'bad-request', message: `unknown error code "${String(value.code)}"` };
+  }
+  return { ok: true, message: value as unknown as T };
+}
+
+function describe(rule: Rule): string {
+  const base = rule.replace('?', '');
+  const text: Record<string, string> = {
+    string: 'a string',
+    id: 'a string or a number',
+    count: 'a whole number ≥ 0',
+    fraction: 'a number from 0 to 1',
+    position: 'a position "EPOCH:OFFSET"',
+    boolean: 'true or false',
+    json: 'present',
+  };
+  return text[base] + (rule.endsWith('?') ? ' when given' : '');
+}
+
+/** Checks one decoded client → server message (the server's side). */
+export function validateClientMessage(value: unknown): Validated<ClientMessage> {
+  return validate<ClientMessage>(CLIENT_RULES, value);
+}
+
+/** Checks one decoded server → client message (the browser's side). */
+export function validateServerMessage(value: unknown): Validated<ServerMessage> {
+  return validate<ServerMessage>(SERVER_RULES, value);
+}
+
+// ---- positions -------------------------------------------------------------
+
+/** A parsed position: its epoch and the numeric parts of its offset. */
+export interface ParsedPosition { epoch: string; parts: bigint[] }
+
+const OFFSET = /^\d+(?:-\d+)?$/;
+
+/** Parses `EPOCH:OFFSET`; null when it is not one. */
+export function parsePosition(pos: string): ParsedPosition | null {
+  const colon = pos.lastIndexOf(':');
+  if (colon <= 0) return null;
+  const epoch = pos.slice(0, colon);
+  const offset = pos.slice(colon + 1);
+  if (epoch.includes(':') || !OFFSET.test(offset)) return null;
+  return { epoch, parts: offset.split('-').map((part) => BigInt(part)) };
+}
+
+/** Builds a position from an epoch and an offset. */
+export function formatPosition(epoch: string, offset: number | bigint | string): Position {
+  return `${epoch}:${offset}`;
+}
+
+/**
+ * Compares two positions of one epoch, part by part numerically: negative,
+ * zero or positive like a sort comparator. Positions of different epochs
+ * (or unparsable ones) are not comparable: the result is null.
+ */
+export function comparePositions(a: Position, b: Position): number | null {
+  const pa = parsePosition(a);
+  const pb = parsePosition(b);
+  if (!pa || !pb || pa.epoch !== pb.epoch) return null;
+  const length = Math.max(pa.parts.length, pb.parts.length);
+  for (let i = 0; i < length; i++) {
+    const x = pa.parts[i] ?? 0n;
+    const y = pb.parts[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/** True when `pos` is at or before `mark` in the same epoch (already applied). */
+export function isAtOrBefore(pos: Position, mark: Position | undefined): boolean {
+  if (mark === undefined) return false;
+  const order = comparePositions(pos, mark);
+  return order !== null && order <= 0;
+}
+
+/** The earlier of two positions of one epoch; with different epochs, the first. */
+export function earliestPosition(a: Position | undefined, b: Position | undefined): Position | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const order = comparePositions(a, b);
+  return order !== null && order > 0 ? b : a;
+}
+
+// ---- frames ----------------------------------------------------------------
+
+/**
+ * Splits a decoded topic-mode frame into its messages: an array frame is a
+ * batch handled in order (SPEC 4.4), anything else one message.
+ */
+export function unpackFrame(decoded: unknown): unknown[] {
+  return Array.isArray(decoded) ? decoded : [decoded];
+}
+
+/** The private-topic alias an element may name (SPEC 4.4). */
+export const INBOX_ALIAS = 'inbox/@me';
+
+/** The inbox topic of a connection id. */
+export function inboxTopic(connectionId: string): string {
+  return `inbox/${connectionId}`;
+}

@@ -1,0 +1,51 @@
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter, summaryReporter } from '@web/test-runner';
+import { tsImport } from 'tsx/esm/api';
+import { plainReporter } from './test/support/plain-reporter.mjs';
+
+const servers = await tsImport('./test/support/wtr-servers.ts', import.meta.url);
+
+/** Starts and drives the real servers the browser tests talk to. */
+const serversPlugin = {
+  name: 'ws-bind-servers',
+  async serverStop() {
+    await servers.stopAll();
+  },
+  async executeCommand({ command, payload }) {
+    return servers.executeCommand(command, payload);
+  },
+};
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['production'] },
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  testsFinishTimeout: 10 * 60 * 1000,
+  browserStartTimeout: 60000,
+  testFramework: { config: { timeout: 20000 } },
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), serversPlugin],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+          '--disable-background-timer-throttling',
+          '--disable-renderer-backgrounding',
+          '--disable-backgrounding-occluded-windows',
+        ],
+      },
+    }),
+  ],
+  reporters: [process.env.CI ? summaryReporter({ flatten: true }) : defaultReporter(), plainReporter()],
+};
