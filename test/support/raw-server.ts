@@ -4,6 +4,7 @@
  * It speaks no protocol: every frame it sends is one message.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RawServerStats {
@@ -17,36 +18,89 @@ export interface RawServerStats {
 
 export class RawServer {
   private readonly wss: WebSocketServer;
+  private readonly http: Server;
   private readonly sockets = new Set<WebSocket>();
+  /** The request path each open socket connected to. */
+  private readonly socketPaths = new Map<WebSocket, string>();
+  /** Open `EventSource` streams, for `<ws-source transport="sse">` tests. */
+  private readonly eventStreams = new Set<ServerResponse>();
   private accepted = 0;
   private received: string[] = [];
   private silent = false;
 
-  private constructor(wss: WebSocketServer) {
+  private constructor(wss: WebSocketServer, http: Server) {
     this.wss = wss;
-    wss.on('connection', (socket) => {
+    this.http = http;
+    http.on('request', (request, response) => this.openEventStream(request, response));
+    wss.on('connection', (socket, request) => {
       this.accepted++;
       this.sockets.add(socket);
+      this.socketPaths.set(socket, request.url ?? '/');
       socket.on('message', (data, isBinary) => {
         if (!isBinary) this.received.push(data.toString());
       });
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => this.sockets.delete(socket));
+      socket.on('close', () => this.forget(socket));
+      socket.on('error', () => this.forget(socket));
     });
   }
 
   /** Starts a server on 127.0.0.1 at `port` (0: any free port). */
   static async start(port = 0): Promise<RawServer> {
-    const wss = new WebSocketServer({ host: '127.0.0.1', port });
+    const http = createServer();
+    const wss = new WebSocketServer({ server: http });
     await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
+      http.once('listening', resolve);
+      http.once('error', reject);
+      http.listen(port, '127.0.0.1');
     });
-    return new RawServer(wss);
+    return new RawServer(wss, http);
   }
 
   get port(): number {
-    return (this.wss.address() as AddressInfo).port;
+    return (this.http.address() as AddressInfo).port;
+  }
+
+  /** The request paths of the open sockets, sorted. */
+  paths(): string[] {
+    return [...this.socketPaths.values()].sort();
+  }
+
+  /** Sends each frame only to the sockets that connected to `path`. */
+  pushTo(path: string, frames: unknown[]): number {
+    if (this.silent) return 0;
+    const targets = [...this.sockets].filter((socket) => this.socketPaths.get(socket) === path);
+    for (const socket of targets) for (const frame of frames) socket.send(frameText(frame));
+    return targets.length;
+  }
+
+  /** Sends each frame as one server-sent event to every open event stream. */
+  pushEvents(frames: unknown[]): number {
+    for (const stream of this.eventStreams) {
+      for (const frame of frames) stream.write(`data: ${frameText(frame)}\n\n`);
+    }
+    return this.eventStreams.size;
+  }
+
+  /** Event streams open right now. */
+  get eventStreamCount(): number {
+    return this.eventStreams.size;
+  }
+
+  /** Any plain HTTP request becomes an event stream the page may read cross-origin. */
+  private openEventStream(request: IncomingMessage, response: ServerResponse): void {
+    response.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      'access-control-allow-origin': '*',
+    });
+    response.write(': open\n\n');
+    this.eventStreams.add(response);
+    request.on('close', () => this.eventStreams.delete(response));
+  }
+
+  private forget(socket: WebSocket): void {
+    this.sockets.delete(socket);
+    this.socketPaths.delete(socket);
   }
 
   stats(): RawServerStats {
@@ -56,7 +110,7 @@ export class RawServer {
   /** Sends each frame to every open socket (unless silent); objects as JSON. */
   push(frames: unknown[]): number {
     if (this.silent) return 0;
-    const texts = frames.map((frame) => (typeof frame === 'string' ? frame : JSON.stringify(frame)));
+    const texts = frames.map(frameText);
     for (const socket of this.sockets) for (const text of texts) socket.send(text);
     return this.sockets.size;
   }
@@ -98,6 +152,15 @@ export class RawServer {
 
   async stop(): Promise<void> {
     this.kill();
+    for (const stream of this.eventStreams) stream.end();
+    this.eventStreams.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
+}
+
+/** Objects go out as JSON, strings as they are. */
+function frameText(frame: unknown): string {
+  return typeof frame === 'string' ? frame : JSON.stringify(frame);
 }

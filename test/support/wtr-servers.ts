@@ -4,6 +4,7 @@
  * command returns plain JSON.
  */
 import { RawServer } from './raw-server.js';
+import { stopRefServers } from './ref-commands.js';
 
 type Handler = (payload: Record<string, unknown>) => unknown | Promise<unknown>;
 
@@ -49,6 +50,12 @@ handlers.set('raw:reset-stats', (payload) => {
   rawServer(payload).resetStats();
   return true;
 });
+handlers.set('raw:paths', (payload) => rawServer(payload).paths());
+handlers.set('raw:push-to', (payload) =>
+  rawServer(payload).pushTo(String(payload.path), payload.frames as unknown[]),
+);
+handlers.set('raw:push-events', (payload) => rawServer(payload).pushEvents(payload.frames as unknown[]));
+handlers.set('raw:event-streams', (payload) => rawServer(payload).eventStreamCount);
 
 /** Lets other support modules (the reference server's) add commands. */
 export function addCommand(name: string, handler: Handler): void {
@@ -65,4 +72,5 @@ export async function executeCommand(command: string, payload: unknown): Promise
 export async function stopAll(): Promise<void> {
   await Promise.all([...rawServers.values()].map((server) => server.stop()));
   rawServers.clear();
+  await stopRefServers();
 }

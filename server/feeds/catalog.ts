@@ -1,0 +1,67 @@
+/**
+ * The feeds this server serves, by name, and the one place that finds the
+ * feed behind a topic.
+ */
+import type { SessionInfo } from '../sessions.js';
+import { chatFeed } from './chat.js';
+import { clockFeed } from './clock.js';
+import { facesFeed } from './faces.js';
+import type { Feed, FeedContext, FeedFactory, TopicSpec } from './feed.js';
+import { firehoseFeed } from './firehose.js';
+import { inboxFeed } from './inbox.js';
+import { metricsFeed } from './metrics.js';
+import { serverTopicsFeed, type ServerTopicsFeed } from './server-topics.js';
+import { tickerFeed } from './ticker.js';
+import { votesFeed } from './votes.js';
+
+/** Every demo feed, by the name `--feeds` uses. */
+export const FEEDS: Readonly<Record<string, FeedFactory>> = {
+  clock: clockFeed,
+  ticker: tickerFeed,
+  metrics: metricsFeed,
+  chat: chatFeed,
+  inbox: inboxFeed,
+  votes: votesFeed,
+  faces: facesFeed,
+  firehose: firehoseFeed,
+};
+
+export class FeedCatalog {
+  private readonly feeds: Feed[];
+  private readonly serverTopics: ServerTopicsFeed;
+
+  /** Starts the named feeds; an unknown name is an error that lists the known ones. */
+  constructor(context: FeedContext, names: readonly string[]) {
+    const unknown = names.filter((name) => !Object.hasOwn(FEEDS, name));
+    if (unknown.length > 0) {
+      throw new RangeError(`unknown feed "${unknown[0]}"; feeds are ${Object.keys(FEEDS).join(', ')}`);
+    }
+    this.serverTopics = serverTopicsFeed(context);
+    this.feeds = [...new Set(names)].map((name) => FEEDS[name](context));
+    this.feeds.push(this.serverTopics);
+  }
+
+  /** The spec of the topic, from the feed that serves it; undefined for an unknown topic. */
+  resolve(topic: string): TopicSpec | undefined {
+    for (const feed of this.feeds) {
+      const spec = feed.resolve(topic);
+      if (spec) return spec;
+    }
+    return undefined;
+  }
+
+  /** Makes `topic` a server-published event topic (when no feed serves it). */
+  addServerTopic(topic: string): void {
+    this.serverTopics.add(topic);
+  }
+
+  /** Tells every feed a session ended. */
+  async sessionEnded(session: SessionInfo): Promise<void> {
+    await Promise.all(this.feeds.map((feed) => feed.sessionEnded?.(session)));
+  }
+
+  /** Stops every feed's timers. */
+  stop(): void {
+    for (const feed of this.feeds) feed.stop?.();
+  }
+}

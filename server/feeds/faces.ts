@@ -1,0 +1,37 @@
+/**
+ * `faces`: presence with per-connection state. The state is an object keyed
+ * by session id, each entry `{"direction": -90 | 0 | 90}`. Subscribing adds
+ * the entry `{"direction": 0}`; a publish of `{"direction": D}` changes only
+ * the publisher's own entry (a session that never subscribed has none:
+ * `invalid`); leaving removes it with the patch
+ * `{"<id>": null}`. A joiner's snapshot holds everyone's entries.
+ */
+import type { Json } from '../../src/core/protocol.js';
+import { invalid, isObject, type FeedFactory, type TopicSpec } from './feed.js';
+
+const TOPIC = 'faces';
+const DIRECTIONS: readonly Json[] = [-90, 0, 90];
+
+export const facesFeed: FeedFactory = (context) => {
+  const present = new Set<string>();
+  const spec: TopicSpec = {
+    kind: 'state',
+    async publish(data: Json, session) {
+      const direction = isObject(data) ? data.direction : undefined;
+      if (!DIRECTIONS.includes(direction as Json)) return invalid('data must be {"direction": -90 | 0 | 90}');
+      if (!present.has(session.id)) return invalid('subscribe to faces first: only an entry that exists can turn');
+      const entry = await context.broker.patch(TOPIC, { [session.id]: { direction: direction as number } });
+      return { pos: entry.pos };
+    },
+    async join(session) {
+      if (present.has(session.id)) return;
+      present.add(session.id);
+      await context.broker.patch(TOPIC, { [session.id]: { direction: 0 } });
+    },
+    async leave(session) {
+      if (!present.delete(session.id)) return;
+      await context.broker.patch(TOPIC, { [session.id]: null });
+    },
+  };
+  return { name: 'faces', resolve: (topic) => (topic === TOPIC ? spec : undefined) };
+};

@@ -1,0 +1,76 @@
+/**
+ * What a feed is: a family of topics that decides what its topics are
+ * (event or state), who may subscribe, what may be published and what
+ * presence means. Feeds reach topics only through the broker.
+ */
+import type { ErrorCode, Json, Position } from '../../src/core/protocol.js';
+import type { Broker } from '../broker/broker.js';
+import type { ServerOptions } from '../options.js';
+import type { SessionInfo } from '../sessions.js';
+import type { ServerStats } from '../stats.js';
+
+/** A request a feed turns down, sent back as an `error` message. */
+export interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
+
+/** A client publish's outcome: the stored position, or a refusal. */
+export type PublishOutcome = { pos: Position } | Refusal;
+
+/** One topic as a feed serves it. */
+export interface TopicSpec {
+  /** `event`: a history to replay; `state`: a snapshot, then merge patches. */
+  readonly kind: 'event' | 'state';
+  /** Events kept for replay; defaults to the server's `history` option. */
+  readonly history?: number;
+  /** Turns a subscribe down (someone else's inbox); undefined allows it. */
+  refuseSubscribe?(session: SessionInfo): Refusal | undefined;
+  /** Handles a client's publish; a topic without it is read-only (`forbidden`). */
+  publish?(data: Json, session: SessionInfo): Promise<PublishOutcome>;
+  /** The session starts taking part (presence, watchers), before its snapshot is taken. */
+  join?(session: SessionInfo): Promise<void>;
+  /** The session stops taking part: it unsubscribed or ended. */
+  leave?(session: SessionInfo): Promise<void>;
+}
+
+/** What feeds are given to work with. */
+export interface FeedContext {
+  broker: Broker;
+  options: ServerOptions;
+  stats: ServerStats;
+  /** True while a session with this id lives. */
+  hasSession(id: string): boolean;
+  /** Reports a fault in a feed's own timer, which has no client to answer. */
+  report(error: unknown): void;
+}
+
+export interface Feed {
+  /** The feed's name, as `--feeds` lists it. */
+  readonly name: string;
+  /** The topic's spec when this feed serves the topic, else undefined. */
+  resolve(topic: string): TopicSpec | undefined;
+  /** A session ended: forget what the feed kept for it. */
+  sessionEnded?(session: SessionInfo): Promise<void>;
+  /** Stops the feed's timers. */
+  stop?(): void;
+}
+
+/** Builds a feed; feeds with timers start them here. */
+export type FeedFactory = (context: FeedContext) => Feed;
+
+/** Refuses with `invalid` and a message naming what is wrong. */
+export function invalid(message: string): Refusal {
+  return { code: 'invalid', message };
+}
+
+/** True for a plain JSON object. */
+export function isObject(value: Json | undefined): value is { [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Runs a feed's timer body, reporting failures instead of leaving promises unhandled. */
+export function every(ms: number, context: FeedContext, tick: () => Promise<unknown>): () => void {
+  const timer = setInterval(() => tick().catch(context.report), ms);
+  return () => clearInterval(timer);
+}

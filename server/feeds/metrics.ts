@@ -1,0 +1,50 @@
+/**
+ * `metrics`: an event topic sampling this server process every
+ * `metricsInterval` ms (default one second):
+ * `{"cpu": percent of one core, "memory": RSS bytes, "heap": heap used bytes,
+ * "lag": mean event-loop delay in ms, "connections": open sockets,
+ * "messagesPerSecond": client and server messages handled per second}`.
+ * Its history lets a sparkline start with the recent past.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { every, type FeedFactory, type TopicSpec } from './feed.js';
+
+const TOPIC = 'metrics';
+
+export const metricsFeed: FeedFactory = (context) => {
+  const spec: TopicSpec = { kind: 'event' };
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
+  let cpu = process.cpuUsage();
+  let at = performance.now();
+  let messages = context.stats.messagesIn + context.stats.messagesOut;
+  const sample = () => {
+    const now = performance.now();
+    const seconds = Math.max((now - at) / 1000, 0.001);
+    const used = process.cpuUsage(cpu);
+    const handled = context.stats.messagesIn + context.stats.messagesOut;
+    const memory = process.memoryUsage();
+    const data = {
+      cpu: Math.round(((used.user + used.system) / 1e6 / seconds) * 1000) / 10,
+      memory: memory.rss,
+      heap: memory.heapUsed,
+      lag: Math.round((Number.isNaN(lag.mean) ? 0 : lag.mean) / 1e4) / 100,
+      connections: context.stats.connections,
+      messagesPerSecond: Math.round((handled - messages) / seconds),
+    };
+    cpu = process.cpuUsage();
+    at = now;
+    messages = handled;
+    lag.reset();
+    return context.broker.append(TOPIC, data, context.options.history);
+  };
+  const stopSampling = every(context.options.metricsInterval, context, sample);
+  return {
+    name: 'metrics',
+    resolve: (topic) => (topic === TOPIC ? spec : undefined),
+    stop: () => {
+      stopSampling();
+      lag.disable();
+    },
+  };
+};

@@ -1,0 +1,181 @@
+/**
+ * `createServer(options)`: the reference server of the topic protocol, for
+ * tests, embedders and the command line. It listens on its own HTTP server,
+ * or attaches to an existing one (a Vite dev server) for its path only.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, type Json, type Position } from '../src/core/protocol.js';
+import type { Broker } from './broker/broker.js';
+import { MemoryBroker } from './broker/memory.js';
+import { Connection, type ConnectionContext } from './connection.js';
+import { FeedCatalog } from './feeds/catalog.js';
+import { resolveOptions, type ServerOptions } from './options.js';
+import { SessionStore, type Session } from './sessions.js';
+import { ServerStats } from './stats.js';
+import { TopicRouter } from './topic-router.js';
+
+export type { ServerOptions } from './options.js';
+export { DEFAULT_OPTIONS } from './options.js';
+
+/** A running reference server. */
+export interface ReferenceServer {
+  /** The port it listens on. */
+  readonly port: number;
+  /** Its WebSocket endpoint, `ws://host:port/feeds`. */
+  readonly url: string;
+  /** Publishes from the server side: an event, or a merge patch on a state topic; resolves to its position. */
+  publish(topic: string, data: unknown): Promise<Position>;
+  /** Drops every client socket without a close frame, as a network fault would (tests of reconnects). */
+  dropConnections(): void;
+  /** Client sockets open right now. */
+  connectionCount(): number;
+  /** Closes every connection with 1001 and stops listening. */
+  close(): Promise<void>;
+}
+
+/** How long clients get to answer the shutdown close before their sockets are ended. */
+const SHUTDOWN_GRACE_MS = 1000;
+
+/** Starts a reference server; with `server`, attaches to that HTTP server's upgrades for `path` only. */
+export async function createServer(
+  options: Partial<ServerOptions> & { server?: Server } = {},
+): Promise<ReferenceServer> {
+  const { server: host, ...rest } = options;
+  const settings = resolveOptions(rest);
+  const http = host ?? createHttpServer((_request, response) => {
+    response.writeHead(426, { 'content-type': 'text/plain' }).end(`connect with a WebSocket at ${settings.path}\n`);
+  });
+  const hub = new Hub(settings);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxFrame });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== settings.path) {
+      if (!host) refuseUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (!originAllowed(settings.origin, request.headers.origin)) return refuseUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(request, socket, head, (ws) => hub.accept(ws, url.searchParams.get('token')));
+  };
+  http.on('upgrade', onUpgrade);
+  if (!host) {
+    await listen(http, settings.port, settings.host).catch(async (error: unknown) => {
+      await hub.close();
+      throw error;
+    });
+  }
+
+  // A host server (Vite) may start listening after this: read its address when asked.
+  const address = (): AddressInfo =>
+    (http.address() as AddressInfo | null) ?? { address: settings.host, family: 'IPv4', port: settings.port };
+  return {
+    get port() {
+      return address().port;
+    },
+    get url() {
+      const { address: ip, family, port } = address();
+      const name = family === 'IPv6' ? `[${ip}]` : ip;
+      return `ws://${name}:${port}${settings.path}`;
+    },
+    publish: (topic, data) => hub.publish(topic, data as Json),
+    dropConnections: () => wss.clients.forEach((ws) => ws.terminate()),
+    connectionCount: () => wss.clients.size,
+    async close() {
+      http.off('upgrade', onUpgrade);
+      await closeSockets(wss);
+      await hub.close();
+      if (!host) await closeHttp(http);
+    },
+  };
+}
+
+/** The parts every connection shares, wired together. */
+class Hub {
+  readonly context: ConnectionContext;
+
+  constructor(private readonly options: ServerOptions) {
+    const stats = new ServerStats();
+    const broker: Broker = new MemoryBroker();
+    const sessions = new SessionStore(options.resumeWindow, (session) => this.sessionEnded(session));
+    const feeds = new FeedCatalog(
+      { broker, options, stats, hasSession: (id) => sessions.has(id), report: reportFault },
+      options.feeds,
+    );
+    this.context = { options, stats, broker, sessions, feeds, router: new TopicRouter(broker) };
+  }
+
+  /** Serves an upgraded socket; a wrong `token=` in the query closes it with 1008. */
+  accept(ws: WebSocket, queryToken: string | null): void {
+    const { token } = this.options;
+    if (token !== undefined && queryToken !== null && queryToken !== token) {
+      ws.close(CloseCode.policy, 'wrong token');
+      return;
+    }
+    new Connection(ws, this.context, token === undefined || queryToken === token);
+  }
+
+  async publish(topic: string, data: Json): Promise<Position> {
+    const { feeds, broker } = this.context;
+    const spec = feeds.resolve(topic);
+    if (spec?.kind === 'state') return (await broker.patch(topic, data)).pos;
+    if (!spec) feeds.addServerTopic(topic);
+    return (await broker.append(topic, data, spec?.history ?? this.options.history)).pos;
+  }
+
+  async close(): Promise<void> {
+    this.context.feeds.stop();
+    this.context.sessions.endAll();
+    await this.context.broker.close();
+  }
+
+  /** A session ended: it leaves every topic it joined and feeds forget it. */
+  private sessionEnded(session: Session): void {
+    const { feeds } = this.context;
+    const leaving = [...session.joined].map((topic) => feeds.resolve(topic)?.leave?.(session));
+    session.joined.clear();
+    Promise.all([...leaving, feeds.sessionEnded(session)]).catch(reportFault);
+  }
+}
+
+function reportFault(error: unknown): void {
+  console.error('ws-bind server:', error);
+}
+
+/** With an allow-list, a browser's Origin must be on it; clients that send no Origin (not browsers) pass. */
+function originAllowed(allowed: readonly string[], origin: string | undefined): boolean {
+  return allowed.length === 0 || origin === undefined || allowed.includes(origin);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function listen(http: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Closes every socket with 1001, ending those that do not answer in time. */
+async function closeSockets(wss: WebSocketServer): Promise<void> {
+  const sockets = [...wss.clients];
+  const closed = sockets.map((ws) => new Promise((resolve) => ws.once('close', resolve)));
+  for (const ws of sockets) ws.close(CloseCode.goingAway, 'server shutting down');
+  const grace = setTimeout(() => sockets.forEach((ws) => ws.terminate()), SHUTDOWN_GRACE_MS);
+  await Promise.all(closed);
+  clearTimeout(grace);
+  await new Promise((resolve) => wss.close(resolve));
+}
+
+function closeHttp(http: Server): Promise<void> {
+  return new Promise((resolve) => {
+    http.close(() => resolve());
+    http.closeAllConnections();
+  });
+}

@@ -1,0 +1,9 @@
+/** Counters the server keeps about itself, read by the `metrics` feed. */
+export class ServerStats {
+  /** Open WebSocket connections. */
+  connections = 0;
+  /** Client messages handled since start. */
+  messagesIn = 0;
+  /** Server messages queued to clients since start. */
+  messagesOut = 0;
+}

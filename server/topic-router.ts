@@ -1,0 +1,47 @@
+/**
+ * Fans a topic's entries out to this process's subscribers: one broker
+ * listener per topic with local subscribers, one serialization per entry.
+ */
+import type { Broker, EntryKind, TopicEntry } from './broker/broker.js';
+import { entryText } from './wire.js';
+
+/** Receives a topic's entries with their wire text. */
+export interface TopicSubscriber {
+  receive(entry: TopicEntry, text: string): void;
+}
+
+interface RoutedTopic {
+  subscribers: Set<TopicSubscriber>;
+  stopListening: () => void;
+}
+
+export class TopicRouter {
+  private readonly topics = new Map<string, RoutedTopic>();
+
+  constructor(private readonly broker: Broker) {}
+
+  /** Starts delivering `topic`'s new entries to `subscriber`. */
+  add(topic: string, subscriber: TopicSubscriber): void {
+    let routed = this.topics.get(topic);
+    if (!routed) {
+      const subscribers = new Set<TopicSubscriber>();
+      const stopListening = this.broker.listen(topic, (kind, entry) => deliver(subscribers, kind, entry));
+      routed = { subscribers, stopListening };
+      this.topics.set(topic, routed);
+    }
+    routed.subscribers.add(subscriber);
+  }
+
+  /** Stops delivering `topic` to `subscriber`. */
+  remove(topic: string, subscriber: TopicSubscriber): void {
+    const routed = this.topics.get(topic);
+    if (!routed?.subscribers.delete(subscriber) || routed.subscribers.size > 0) return;
+    routed.stopListening();
+    this.topics.delete(topic);
+  }
+}
+
+function deliver(subscribers: Set<TopicSubscriber>, kind: EntryKind, entry: TopicEntry): void {
+  const text = entryText(kind, entry);
+  for (const subscriber of subscribers) subscriber.receive(entry, text);
+}
