@@ -1,0 +1,52 @@
+/**
+ * Headless Debian Chromium for the browser benchmarks, driven through
+ * puppeteer-core, with the main thread's busy time read from CDP.
+ */
+import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+];
+
+/** Starts the system Chromium headless. */
+export function launchBrowser(): Promise<Browser> {
+  return puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A page plus the CDP session that reads its renderer's task time. */
+export interface MeasuredPage {
+  page: Page;
+  cdp: CDPSession;
+}
+
+/** Opens `url` in a fresh page with CDP performance metrics enabled; page errors are printed. */
+export async function openMeasuredPage(browser: Browser, url: string): Promise<MeasuredPage> {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${String(error)}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warn') console.error(`page ${message.type()}: ${message.text()}`);
+  });
+  const cdp = await page.createCDPSession();
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  await page.goto(url, { waitUntil: 'load' });
+  return { page, cdp };
+}
+
+/** The renderer main thread's cumulative time so far, in ms: all tasks, script, and style plus layout. */
+export interface RendererTimes {
+  task: number;
+  script: number;
+  layout: number;
+}
+
+/** Reads the renderer's cumulative task, script and style+layout time. */
+export async function rendererTimes(cdp: CDPSession): Promise<RendererTimes> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const seconds = (name: string) => metrics.find((metric) => metric.name === name)?.value ?? Number.NaN;
+  return {
+    task: seconds('TaskDuration') * 1000,
+    script: seconds('ScriptDuration') * 1000,
+    layout: (seconds('LayoutDuration') + seconds('RecalcStyleDuration')) * 1000,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Serves the benchmark pages (bench/pages) and the library, bundled from
+ * src/index.ts with esbuild, over HTTP on 127.0.0.1.
+ */
+import { build } from 'esbuild';
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { extname, join, normalize } from 'node:path';
+
+const PAGES_DIR = fileURLToPath(new URL('../pages/', import.meta.url));
+const LIBRARY_ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
+
+/** A running page server; `origin` is `http://127.0.0.1:PORT`. */
+export interface PageServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Bundles the library as one ESM file (minified, like dist/ws-bind.js). */
+async function bundleLibrary(): Promise<string> {
+  const result = await build({
+    entryPoints: [LIBRARY_ENTRY], bundle: true, format: 'esm', minify: true, write: false, target: 'es2022',
+  });
+  return result.outputFiles[0].text;
+}
+
+async function readPage(pathname: string): Promise<string | undefined> {
+  const path = normalize(join(PAGES_DIR, pathname));
+  if (!path.startsWith(PAGES_DIR)) return undefined;
+  return readFile(path, 'utf8').catch(() => undefined);
+}
+
+/** Bundles src/index.ts, then serves it at /ws-bind.js next to the pages. */
+export async function startPageServer(): Promise<PageServer> {
+  const library = await bundleLibrary();
+  const server: Server = createServer((request, response) => {
+    const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    const body = pathname === '/ws-bind.js' ? Promise.resolve(library) : readPage(pathname);
+    void body.then((text) => {
+      if (text === undefined) {
+        response.writeHead(404).end('not found');
+        return;
+      }
+      response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(pathname)] ?? 'text/plain' }).end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}

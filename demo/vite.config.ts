@@ -1,0 +1,59 @@
+/**
+ * `npm start`: the demo site and the reference server on one port. The
+ * reference server attaches to the dev server's own HTTP server, so the
+ * pages, `/feeds` (WebSocket) and the built bundles under `/dist/` share one
+ * origin and no proxy sits in between. Binds 127.0.0.1 unless `--host` says otherwise.
+ */
+import { readFile } from 'node:fs/promises';
+import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+import { createServer } from '../server/server.js';
+
+const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+const contentTypes: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+};
+
+/** Serves `npm run build`'s output at `/dist/`, so `static.html` loads the real one-file bundle as any static page would. */
+async function serveDist(request: IncomingMessage, response: ServerResponse, next: () => void): Promise<void> {
+  const file = resolve(distDir, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
+  const type = contentTypes[extname(file)];
+  if (!file.startsWith(distDir.endsWith(sep) ? distDir : distDir + sep) || !type) return next();
+  try {
+    const body = await readFile(file);
+    response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
+    response.end(body);
+  } catch {
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(`${file} does not exist yet: run npm run build, then reload.\n`);
+  }
+}
+
+/** Runs the reference server's `/feeds` endpoint inside the dev server for as long as it runs. */
+function referenceServer(): Plugin {
+  return {
+    name: 'ws-bind-reference-server',
+    async configureServer(vite) {
+      vite.middlewares.use('/dist', (request, response, next) => void serveDist(request, response, next));
+      const httpServer = vite.httpServer;
+      if (!(httpServer instanceof Server)) {
+        throw new Error('the demo needs the dev server\'s own HTTP server (not middleware mode, not HTTPS/2) to attach /feeds to');
+      }
+      const feeds = await createServer({ server: httpServer });
+      httpServer.once('close', () => void feeds.close());
+    },
+  };
+}
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  // lit's production build, as pages in the field load it; without 'development' among the conditions.
+  resolve: { conditions: ['module', 'browser', 'production'] },
+  server: { host: '127.0.0.1', port: 5173 },
+  preview: { host: '127.0.0.1' },
+  plugins: [referenceServer()],
+});

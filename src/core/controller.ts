@@ -1,0 +1,131 @@
+/**
+ * Gives an element its connection: the one its `source` names, or the shared
+ * implicit one for its `src` (SPEC 3). Elements hold a controller and never
+ * touch sockets; when `src` or `source` changes, `update()` moves them.
+ */
+import type { Connection } from './connection.js';
+import { ConfigError } from './errors.js';
+import { registry } from './registry.js';
+import { resolveEndpoint, splitSources } from './url.js';
+
+/** What a `<ws-source>` offers the elements that name it. */
+export interface ConnectionOwner extends HTMLElement {
+  /** The source's connection; undefined while it is disconnected or misconfigured. */
+  readonly connection: Connection | undefined;
+}
+
+/** What the controller tells its element. */
+export interface ConnectionClient {
+  /** The element now uses `connection` (its configuration is good). */
+  attach(connection: Connection): void;
+  /** The element stops using `connection`. */
+  detach(connection: Connection): void;
+  /** A configuration fault, with a message naming it and the offending value. */
+  fault(message: string): void;
+}
+
+const sourceListeners = new Set<() => void>();
+
+/** Called by `<ws-source>` when it appears, leaves or replaces its connection. */
+export function sourcesChanged(): void {
+  for (const listener of [...sourceListeners]) listener();
+}
+
+/** Resolves the configured URLs of `src` against the document. */
+export function resolveSources(src: string, transport?: 'ws' | 'sse'): string[] {
+  const urls = splitSources(src).map((part) => resolveEndpoint(part, document.baseURI, transport));
+  if (urls.length === 0) throw new ConfigError(`src "${src}" names no URL`);
+  return urls;
+}
+
+/** Finds the connection for one element and keeps it current. */
+export class ConnectionController {
+  #current: Connection | undefined;
+  #implicit = false;
+  #listening = false;
+  readonly #onSourcesChanged = (): void => this.update();
+
+  readonly #host: HTMLElement;
+  readonly #client: ConnectionClient;
+
+  constructor(host: HTMLElement, client: ConnectionClient) {
+    this.#host = host;
+    this.#client = client;
+  }
+
+  /** The connection in use, if any. */
+  get connection(): Connection | undefined {
+    return this.#current;
+  }
+
+  hostConnected(): void {
+    this.#listen(true);
+    this.update();
+  }
+
+  hostDisconnected(): void {
+    this.#listen(false);
+    this.#use(undefined, false);
+  }
+
+  /** Re-reads `source` and `src`; moves the element if they now name another connection. */
+  update(): void {
+    if (!this.#host.isConnected) return;
+    const sourceId = this.#host.getAttribute('source');
+    if (sourceId !== null) return this.#useSource(sourceId);
+    const src = this.#host.getAttribute('src');
+    if (src === null || src.trim() === '') return this.#faulted('needs a src or a source attribute');
+    try {
+      const urls = resolveSources(src);
+      if (this.#implicit && this.#current?.urls.join(' ') === urls.join(' ')) return;
+      this.#use(registry.acquire(urls), true);
+    } catch (error) {
+      this.#faulted(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  #useSource(id: string): void {
+    const owner = findSource(this.#host, id);
+    if (owner) return this.#use(owner.connection, false);
+    this.#use(undefined, false);
+    if (document.readyState === 'loading') {
+      document.addEventListener('DOMContentLoaded', () => this.update(), { once: true });
+      return;
+    }
+    this.#client.fault(`no <ws-source> with id "${id}"`);
+  }
+
+  #faulted(message: string): void {
+    this.#use(undefined, false);
+    this.#client.fault(message);
+  }
+
+  #use(next: Connection | undefined, implicit: boolean): void {
+    const previous = this.#current;
+    if (previous === next) {
+      if (implicit && next) registry.release(next);
+      return;
+    }
+    if (previous) {
+      this.#client.detach(previous);
+      if (this.#implicit) registry.release(previous);
+    }
+    this.#current = next;
+    this.#implicit = implicit;
+    if (next) this.#client.attach(next);
+  }
+
+  #listen(on: boolean): void {
+    if (on === this.#listening) return;
+    this.#listening = on;
+    if (on) sourceListeners.add(this.#onSourcesChanged);
+    else sourceListeners.delete(this.#onSourcesChanged);
+  }
+}
+
+/** Looks the id up in the element's root node, then the document (SPEC 3). */
+function findSource(host: HTMLElement, id: string): ConnectionOwner | undefined {
+  const root = host.getRootNode() as Document | ShadowRoot;
+  const found = root.getElementById?.(id) ?? document.getElementById(id);
+  return found?.localName === 'ws-source' ? (found as ConnectionOwner) : undefined;
+}

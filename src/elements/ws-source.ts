@@ -1,0 +1,180 @@
+import { ElementBase } from '../core/element-base.js';
+import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.js';
+import { Connection, type ConnectionOptions, type ConnectionState } from '../core/connection.js';
+import { resolveSources, sourcesChanged } from '../core/controller.js';
+import { attachInternals, reflectState } from '../core/element-state.js';
+import type { WsErrorDetail } from '../core/errors.js';
+import { emit, emitSoon } from '../core/events.js';
+import { GRACE_PERIOD } from '../core/registry.js';
+
+/** Attributes whose change replaces the connection; `token` alone is used from the next (re)connect. */
+const CONNECTION_ATTRIBUTES = [
+  'src', 'transport', 'heartbeat', 'heartbeat-message', 'queue', 'min-delay', 'max-delay', 'max-retries', 'token-param',
+];
+
+/** Connection events forwarded as the element's own. */
+const FORWARDED: Record<string, string> = {
+  open: 'ws-open',
+  close: 'ws-close',
+  message: 'ws-message',
+  error: 'ws-error',
+};
+
+/**
+ * One connection, named by `id` and shared by every element whose `source`
+ * names it. It reconnects with backoff and jitter, fails over between the
+ * URLs in `src`, and reflects the connection's state.
+ *
+ * @attr src - One or more endpoint URLs separated by spaces, tried in turn on reconnect.
+ * @attr transport - ws (default) or sse (receive-only, raw mode).
+ * @attr token - Topic mode: sent in the first frame as `{"type":"auth","token":T}`; a change is used from the next connect.
+ * @attr token-param - Puts `token` in the URL query under this name instead (for raw servers).
+ * @attr heartbeat - ms between pings; a connection silent for twice that is replaced.
+ * @attr heartbeat-message - Raw mode: the text sent as a ping.
+ * @attr queue - Raw sends kept while offline (default 1000).
+ * @attr min-delay - First reconnect delay in ms (default 500).
+ * @attr max-delay - Longest reconnect delay in ms (default 10000).
+ * @attr max-retries - Reconnect attempts before `failed` (default unlimited).
+ * @attr state - Reflected: connecting, open, reconnecting, failed, closed or error.
+ * @fires ws-open - The connection opened (in topic mode: `welcome` arrived).
+ * @fires ws-close - The connection closed; detail `{code, reason, willRetry, retryIn}`.
+ * @fires ws-message - A message arrived; detail `{data, topic?}`.
+ * @fires ws-error - A fault; detail `{kind, message, code?, topic?, id?}`.
+ * @fires ws-state - The state changed; detail `{state}`.
+ * @cssstate connecting - Opening for the first time.
+ * @cssstate open - Connected (topic mode: welcomed).
+ * @cssstate reconnecting - Dropped and retrying.
+ * @cssstate failed - Retries exhausted, or a close that is not retried (1008).
+ * @cssstate closed - Closed on purpose.
+ * @cssstate error - A configuration fault.
+ */
+export class WsSourceElement extends ElementBase {
+  static observedAttributes = [...CONNECTION_ATTRIBUTES, 'token'];
+
+  declare src: string | null;
+  declare token: string | null;
+  declare transport: string | null;
+
+  readonly #internals = attachInternals(this);
+  #current: Connection | undefined;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  #fault: string | undefined;
+
+  /** The connection this source owns, for the elements that name it. */
+  get connection(): Connection | undefined {
+    return this.#current;
+  }
+
+  /** connecting, open, reconnecting, failed, closed or error. */
+  get state(): ConnectionState | 'error' {
+    return this.#fault !== undefined ? 'error' : (this.#current?.state ?? 'closed');
+  }
+
+  /** The URL in use. */
+  get url(): string {
+    return this.#current?.url ?? '';
+  }
+
+  /** Sends data (objects as JSON); queued while not open. */
+  send(data: unknown): void {
+    this.#current?.send(data);
+  }
+
+  /** Connects again now, also after `failed`, `closed` or a 1008 close. */
+  reconnect(): void {
+    this.#current?.reconnect();
+  }
+
+  /** Closes on purpose; `reconnect()` opens again. */
+  close(): void {
+    this.#current?.close();
+  }
+
+  connectedCallback(): void {
+    clearTimeout(this.#closeTimer);
+    guarded(() => {
+      if (!this.#current) this.#replaceConnection();
+    }, (message) => this.#showFault(message));
+  }
+
+  disconnectedCallback(): void {
+    // A grace period, so moving the source within the page does not reconnect.
+    this.#closeTimer = setTimeout(() => this.#dropConnection(), GRACE_PERIOD);
+  }
+
+  attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
+    if (previous === next || !this.isConnected) return;
+    guarded(() => {
+      if (name === 'token' && this.#current) this.#current.setToken(next ?? undefined);
+      else this.#replaceConnection();
+    }, (message) => this.#showFault(message));
+  }
+
+  #replaceConnection(): void {
+    this.#dropConnection();
+    let options: ConnectionOptions;
+    try {
+      options = this.#readOptions();
+    } catch (error) {
+      return this.#showFault(error instanceof Error ? error.message : String(error));
+    }
+    this.#fault = undefined;
+    const connection = new Connection(options);
+    for (const [type, event] of Object.entries(FORWARDED)) {
+      connection.addEventListener(type, (e) => emit(this, event, (e as CustomEvent).detail));
+    }
+    connection.addEventListener('state', () => this.#showState());
+    this.#current = connection;
+    connection.start();
+    this.#showState();
+    sourcesChanged();
+  }
+
+  #dropConnection(): void {
+    const connection = this.#current;
+    if (!connection) return;
+    this.#current = undefined;
+    connection.close();
+    sourcesChanged();
+  }
+
+  #readOptions(): ConnectionOptions {
+    const src = this.getAttribute('src');
+    if (src === null || src.trim() === '') throw new Error('needs a src attribute');
+    const transport = this.getAttribute('transport') || 'ws';
+    if (transport !== 'ws' && transport !== 'sse') throw new Error(`unknown transport "${transport}" (expected ws or sse)`);
+    return {
+      urls: resolveSources(src, transport),
+      transport,
+      minDelay: numberAttribute(this, 'min-delay', 500),
+      maxDelay: numberAttribute(this, 'max-delay', 10000),
+      maxRetries: numberAttribute(this, 'max-retries', Infinity),
+      queue: numberAttribute(this, 'queue', 1000),
+      heartbeat: numberAttribute(this, 'heartbeat', 0),
+      heartbeatMessage: this.getAttribute('heartbeat-message') ?? undefined,
+      token: this.getAttribute('token') ?? undefined,
+      tokenParam: this.getAttribute('token-param') ?? undefined,
+    };
+  }
+
+  #showFault(message: string): void {
+    this.#fault = message;
+    this.#showState();
+    emitSoon<WsErrorDetail>(this, 'ws-error', { kind: 'config', message });
+  }
+
+  #showState(): void {
+    const state = this.state;
+    if (this.getAttribute('state') === state) return;
+    reflectState(this, this.#internals, state);
+    emit(this, 'ws-state', { state });
+  }
+}
+
+reflectAttributes(WsSourceElement, ['src', 'token', 'transport']);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ws-source': WsSourceElement;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * ws-bind: declarative custom elements that bind parts of a page to live
+ * WebSocket and SSE data. Importing this module registers every element
+ * (only where `customElements` exists, and never twice).
+ */
+import { WsBindElement } from './elements/ws-bind.js';
+import { WsSendElement } from './elements/ws-send.js';
+import { WsSourceElement } from './elements/ws-source.js';
+import { WsStatusElement } from './elements/ws-status.js';
+
+export { WsBindElement, WsSendElement, WsSourceElement, WsStatusElement };
+export type { BindingState } from './core/binding.js';
+export type { ConnectionState } from './core/connection.js';
+export type { WsErrorDetail, WsErrorKind } from './core/errors.js';
+export type {
+  WsAckDetail, WsCloseDetail, WsMessageDetail, WsSentDetail, WsStateDetail, WsUpdateDetail,
+} from './core/events.js';
+
+const ELEMENTS: Record<string, CustomElementConstructor> = {
+  'ws-source': WsSourceElement,
+  'ws-bind': WsBindElement,
+  'ws-send': WsSendElement,
+  'ws-status': WsStatusElement,
+};
+
+if (typeof customElements !== 'undefined') {
+  for (const [tag, element] of Object.entries(ELEMENTS)) {
+    if (!customElements.get(tag)) customElements.define(tag, element);
+  }
+}

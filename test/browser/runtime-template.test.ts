@@ -1,0 +1,83 @@
+/**
+ * `<ws-bind>` with an author `<template>` child: text stays text, attributes
+ * interpolate, `?attr` and `.prop` bind, pipes format, and keyed lists move
+ * their DOM instead of re-creating it.
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../src/index.js';
+import type { WsErrorDetail } from '../../src/index.js';
+import { TestServer, find, mount, patiently, recordEvents, unmountAll, untilState } from './helpers.js';
+
+describe('<ws-bind> with a <template>', () => {
+  let server: TestServer;
+
+  beforeEach(async () => {
+    server = await TestServer.start();
+  });
+
+  afterEach(async () => {
+    unmountAll();
+    await server.stop();
+  });
+
+  it('renders text as text, interpolates attributes, binds ?attr and .prop and formats through pipes', async () => {
+    const page = mount(`
+      <ws-bind src="${server.url()}" select="user"><template><a class="name {{ role }}" href="{{ url }}" ?hidden="{{ hidden }}">{{ name }}</a><span>{{ balance | currency:EUR }}</span><input .value="{{ name }}"><i>{{ . | json }}</i></template>loading…</ws-bind>`,
+      { lang: 'en-US' });
+    const bind = find(page, 'ws-bind');
+    await server.untilOpen(1);
+    const user = { name: '<b>Ada</b>', role: 'admin', url: 'javascript:alert(1)', hidden: false, balance: 12.5 };
+    await server.push({ user });
+    await waitUntil(() => bind.querySelector('a'), 'the template never rendered', patiently);
+    const link = find<HTMLAnchorElement>(bind, 'a');
+    expect(link.textContent).to.equal('<b>Ada</b>');
+    expect(bind.querySelector('b')).to.equal(null);
+    expect(link.className).to.equal('name admin');
+    expect(link.getAttribute('href')).to.equal('');
+    expect(link.hidden).to.equal(false);
+    expect(find(bind, 'span').textContent).to.equal('€12.50');
+    expect(find<HTMLInputElement>(bind, 'input').value).to.equal('<b>Ada</b>');
+    expect(JSON.parse(find(bind, 'i').textContent ?? '')).to.deep.equal(user);
+    expect(bind.textContent).not.to.include('loading');
+    expect(bind.querySelector('template')).not.to.equal(null);
+
+    await server.push({ user: { ...user, hidden: true, role: 'guest' } });
+    await waitUntil(() => link.hidden, 'the boolean attribute never toggled', patiently);
+    expect(find(bind, 'a')).to.equal(link);
+    expect(link.className).to.equal('name guest');
+  });
+
+  it('repeats a nested <template each key> and moves existing rows when the order changes', async () => {
+    const page = mount(`
+      <ws-bind src="${server.url()}"><template><ul><template each="rows" key="id"><li>{{ name }}</li></template></ul></template></ws-bind>`);
+    const bind = find(page, 'ws-bind');
+    await server.untilOpen(1);
+    await server.push({ rows: [{ id: 1, name: 'one' }, { id: 2, name: 'two' }] });
+    await waitUntil(() => bind.querySelectorAll('li').length === 2, 'no rows', patiently);
+    const two = bind.querySelectorAll('li')[1];
+    await server.push({ rows: [{ id: 2, name: 'two' }, { id: 1, name: 'one' }, { id: 3, name: 'three' }] });
+    await waitUntil(() => bind.querySelectorAll('li').length === 3, 'the third row never came', patiently);
+    const names = [...bind.querySelectorAll('li')].map((li) => li.textContent);
+    expect(names).to.deep.equal(['two', 'one', 'three']);
+    expect(bind.querySelectorAll('li')[0]).to.equal(two);
+  });
+
+  it('reports a template error as a configuration fault and recovers when the template is fixed', async () => {
+    const page = mount(`<ws-bind src="${server.url()}"><template><b>{{ v | nonsense }}</b></template>keep me</ws-bind>`, {
+      lang: 'en-US',
+    });
+    const bind = find(page, 'ws-bind');
+    const errors = recordEvents<WsErrorDetail>(bind, 'ws-error');
+    await untilState(bind, 'error');
+    await waitUntil(() => errors.length > 0, 'no ws-error', patiently);
+    expect(errors[0].detail.kind).to.equal('config');
+    expect(errors[0].detail.message).to.include('nonsense');
+    expect(bind.textContent).to.include('keep me');
+
+    bind.querySelector('template')!.innerHTML = '<b>{{ v | number }}</b>';
+    await waitUntil(() => bind.getAttribute('state') !== 'error', 'the error never cleared', patiently);
+    await server.untilOpen(1);
+    await server.push({ v: 1234 });
+    await waitUntil(() => bind.querySelector('b')?.textContent === '1,234', 'the fixed template never rendered', patiently);
+  });
+});
