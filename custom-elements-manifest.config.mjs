@@ -4,33 +4,44 @@
  * `@cssstate`), and is written to the repository root where package.json's
  * "customElements" points.
  */
+import { readFileSync } from 'node:fs';
 
 /** `ws-bind` → `WsBindElement`: the class name each element file exports. */
 function className(tagName) {
   return tagName.replace(/(^|-)([a-z])/g, (_match, _dash, letter) => letter.toUpperCase()) + 'Element';
 }
 
+/** Whether the class source declares field `name` itself: in its body, as a getter, or as `this.name =`. */
+function declaresField(source, name) {
+  const declared = new RegExp(`(^|[\\s;])(this\\.)?${name}\\s*[=:(!?]|\\b(get|set)\\s+${name}\\s*\\(|\\bdeclare\\s+${name}\\b`, 'm');
+  return declared.test(source);
+}
+
 /**
  * Marks each element class as the custom element its file is named after
- * (`src/elements/ws-bind.ts` defines `<ws-bind>`). The analyzer cannot see
- * that itself: the classes extend a base that is `HTMLElement` only in a
- * browser, and `src/index.ts` defines them in a loop.
+ * (`src/elements/ws-bind.ts` defines `<ws-bind>`): the analyzer cannot see
+ * that itself, since the classes extend a base that is `HTMLElement` only in
+ * a browser and `src/index.ts` defines them in a loop. Also drops what is not
+ * public API: module-level helpers the file does not export, and fields the
+ * analyzer invents from assignments to other objects' properties in a
+ * constructor (`style.textContent = …`).
  */
-function tagsFromFileNames() {
+function publicElementsOnly() {
   return {
-    name: 'ws-bind-tags-from-file-names',
+    name: 'ws-bind-public-elements',
     packageLinkPhase({ customElementsManifest }) {
       for (const module of customElementsManifest.modules) {
         const tagName = module.path.match(/^src\/elements\/(ws-[a-z-]+)\.ts$/)?.[1];
         if (!tagName) continue;
-        const declaration = module.declarations?.find((candidate) => candidate.name === className(tagName));
-        if (!declaration) throw new Error(`${module.path} does not declare ${className(tagName)}`);
+        const exported = new Set((module.exports ?? []).map((entry) => entry.declaration?.name));
+        module.declarations = (module.declarations ?? []).filter((declaration) => exported.has(declaration.name));
+        const declaration = module.declarations.find((candidate) => candidate.name === className(tagName));
+        if (!declaration) throw new Error(`${module.path} does not export ${className(tagName)}`);
+        const source = readFileSync(module.path, 'utf8');
+        declaration.members = (declaration.members ?? []).filter((member) => member.kind !== 'field' || declaresField(source, member.name));
         declaration.customElement = true;
         declaration.tagName = tagName;
-        module.exports = [
-          ...(module.exports ?? []),
-          { kind: 'custom-element-definition', name: tagName, declaration: { name: declaration.name, module: module.path } },
-        ];
+        module.exports.push({ kind: 'custom-element-definition', name: tagName, declaration: { name: declaration.name, module: module.path } });
       }
     },
   };
@@ -40,5 +51,5 @@ export default {
   globs: ['src/elements/*.ts'],
   outdir: '.',
   dev: false,
-  plugins: [tagsFromFileNames()],
+  plugins: [publicElementsOnly()],
 };

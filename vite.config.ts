@@ -45,15 +45,10 @@ export const unbundledBuild: InlineConfig = {
   },
 };
 
-/** A stable name for each lazily loaded chunk, so the README and CDN paths can name it. */
-function lazyChunkFileName(chunk: { moduleIds: readonly string[] }): string {
-  return chunk.moduleIds.some((id) => id.includes('/node_modules/dompurify/')) ? 'ws-bind-sanitizer.js' : 'ws-bind-[name].js';
-}
-
 /**
- * `dist/ws-bind.js` (ESM) and `dist/ws-bind.iife.js` (classic script): everything in one minified file. Code the
- * library loads lazily (the HTML sanitizer, for `mode="html"`) is a named chunk next to the ESM file; the classic
- * script cannot load chunks, so it inlines them.
+ * `dist/ws-bind.js` (ESM) and `dist/ws-bind.iife.js` (classic script), minified, dependencies bundled. Code the
+ * library loads on first use (formats, templates, the HTML sanitizer) becomes `dist/ws-bind-*.js` chunks next to the
+ * ESM file; the classic script cannot load chunks, so it inlines them.
  */
 export const bundledBuild: InlineConfig = {
   ...shared,
@@ -69,7 +64,12 @@ export const bundledBuild: InlineConfig = {
       fileName: (format) => (format === 'es' ? 'ws-bind.js' : 'ws-bind.iife.js'),
     },
     // Library mode keeps ES output readable; this turns on whitespace removal and mangling for both formats.
-    rolldownOptions: { output: { minify: true, chunkFileNames: lazyChunkFileName } },
+    rolldownOptions: {
+      // Lets the entry also export what the lazy chunks share with it, instead of splitting that into more files.
+      preserveEntrySignatures: 'allow-extension',
+      // Keeps license comments; tree-shaking annotations are of no use in a finished bundle.
+      output: { minify: true, comments: { legal: true, annotation: false, jsdoc: false }, chunkFileNames: 'ws-bind-[name].js' },
+    },
   },
 };
 

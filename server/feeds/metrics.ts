@@ -1,7 +1,7 @@
 /**
  * `metrics`: an event topic sampling this server process every
  * `metricsInterval` ms (default one second):
- * `{"cpu": percent of one core, "memory": RSS bytes, "heap": heap used bytes,
+ * `{"cpu": share of one core (0.25 = 25 %; `format="percent"` shows it), "memory": RSS bytes, "heap": heap used bytes,
  * "lag": mean event-loop delay in ms, "connections": open sockets,
  * "messagesPerSecond": client and server messages handled per second}`.
  * Its history lets a sparkline start with the recent past.
@@ -25,7 +25,7 @@ export const metricsFeed: FeedFactory = (context) => {
     const handled = context.stats.messagesIn + context.stats.messagesOut;
     const memory = process.memoryUsage();
     const data = {
-      cpu: Math.round(((used.user + used.system) / 1e6 / seconds) * 1000) / 10,
+      cpu: Math.round(((used.user + used.system) / 1e6 / seconds) * 1000) / 1000,
       memory: memory.rss,
       heap: memory.heapUsed,
       lag: Math.round((Number.isNaN(lag.mean) ? 0 : lag.mean) / 1e4) / 100,

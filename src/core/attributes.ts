@@ -3,6 +3,7 @@
  * attribute stays the source of truth (STYLE.md): `el.staleAfter = '5000'`
  * sets `stale-after`, `el.staleAfter` reads it back (null when absent).
  */
+import { errorMessage } from './errors.js';
 
 function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
@@ -36,6 +37,6 @@ export function guarded(step: () => void, fault: (message: string) => void): voi
   try {
     step();
   } catch (error) {
-    fault(error instanceof Error ? error.message : String(error));
+    fault(errorMessage(error));
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { WsErrorDetail } from './errors.js';
 import type { ConnectionSubscriber } from './connection.js';
-import type { MatchCondition } from './match.js';
+import type { MatchCondition } from './condition.js';
 import { MISSING, selectPath, type PathSegment } from './path.js';
 import { isAtOrBefore, type Position } from './protocol.js';
 
@@ -45,6 +45,7 @@ export class Binding implements ConnectionSubscriber {
   #fresh = true;
   #wasReset = false;
   #staleTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastValueAt = 0;
   #reported: BindingState | undefined;
 
   readonly #host: BindingHost;
@@ -75,7 +76,7 @@ export class Binding implements ConnectionSubscriber {
     this.#hasValue = true;
     this.#fresh = true;
     this.#wasReset = false;
-    this.#restartStaleTimer();
+    this.#watchFreshness();
     this.#host.bindingValue(value, data, message ?? data);
     this.#report();
   }
@@ -107,13 +108,19 @@ export class Binding implements ConnectionSubscriber {
     return this.#open && this.#confirmed && this.#fresh && !this.#wasReset ? 'live' : 'stale';
   }
 
-  #restartStaleTimer(): void {
-    clearTimeout(this.#staleTimer);
+  /** Notes a value's time; one timer per element re-arms itself, so a firehose does not reset a timer per message. */
+  #watchFreshness(): void {
     if (this.#staleAfter <= 0) return;
-    this.#staleTimer = setTimeout(() => {
-      this.#fresh = false;
-      this.#report();
-    }, this.#staleAfter);
+    this.#lastValueAt = Date.now();
+    this.#staleTimer ??= setTimeout(() => this.#checkFreshness(), this.#staleAfter);
+  }
+
+  #checkFreshness(): void {
+    const left = this.#lastValueAt + this.#staleAfter - Date.now();
+    this.#staleTimer = left > 0 ? setTimeout(() => this.#checkFreshness(), left) : undefined;
+    if (left > 0) return;
+    this.#fresh = false;
+    this.#report();
   }
 
   #report(): void {

@@ -7,13 +7,13 @@
  */
 import type { WsErrorDetail } from './errors.js';
 import { backoffDelay, sleep, whenOnline } from './backoff.js';
-import { Heartbeat } from './heartbeat.js';
+import type { Heartbeat } from './heartbeat.js';
 import { watchPage } from './page-lifecycle.js';
-import type { WsCloseDetail } from './events.js';
+import type { WsCloseDetail, WsMessageDetail } from './events.js';
 import {
   INBOX_ALIAS,
   inboxTopic,
-  validateServerMessage,
+  readServerMessage,
   unpackFrame,
   type ClientMessage,
   type ErrorMessage,
@@ -21,10 +21,11 @@ import {
   type Position,
   type PublishMessage,
   type ServerMessage,
+  type TopicDataMessage,
 } from './protocol.js';
 import { Router, type Subscriber } from './router.js';
 import { TopicMemory } from './topics.js';
-import { createEventSourceTransport, createWebSocketTransport, type Transport } from './transport.js';
+import { createWebSocketTransport, lazyTransport, type Transport } from './transport.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'failed' | 'closed';
 
@@ -85,9 +86,15 @@ export function decodeFrame(text: string): unknown {
   }
 }
 
-/** A shared, reconnecting connection. Events: state, open, close, message, error, ack, publish-error. */
+/** A shared, reconnecting connection. Events: state, open, close, error, ack, publish-error. */
 export class Connection extends EventTarget {
   readonly router = new Router();
+  /**
+   * Hears every message (a `<ws-source>` forwards them as `ws-message`). A
+   * callback rather than an event, so a connection nobody watches builds
+   * nothing per message.
+   */
+  messageListener: ((detail: WsMessageDetail) => void) | undefined;
   readonly #options: ConnectionOptions;
   #connectionState: ConnectionState = 'closed';
   #transport: Transport | undefined;
@@ -107,10 +114,11 @@ export class Connection extends EventTarget {
   #topicMode = false;
   #welcomed = false;
   #protocolTimedOut = false;
-  #sessionId: string | undefined;
+  /** `inbox/<id>` of the session, the wire name of `inbox/@me`. */
+  #inbox: string | undefined;
   #resumeKey: string | undefined;
   #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #heartbeat: Heartbeat | undefined;
+  #heartbeat: Heartbeat | undefined;
   #suspended = false;
   #unwatchPage: (() => void) | undefined;
 
@@ -118,7 +126,14 @@ export class Connection extends EventTarget {
     super();
     this.#options = { ...options };
     const period = options.heartbeat ?? 0;
-    if (period > 0) this.#heartbeat = new Heartbeat(period, () => this.#ping(), () => this.#replaceSocket());
+    if (period > 0) void this.#loadHeartbeat(period);
+  }
+
+  /** The heartbeat loads only for sources that ask for one; a socket that opened meanwhile starts it at once. */
+  async #loadHeartbeat(period: number): Promise<void> {
+    const { Heartbeat } = await import('./heartbeat.js');
+    this.#heartbeat = new Heartbeat(period, () => this.#ping(), () => this.#replaceSocket());
+    if (this.#socketOpen) this.#heartbeat.start();
   }
 
   /** `connecting | open | reconnecting | failed | closed`. */
@@ -230,7 +245,8 @@ export class Connection extends EventTarget {
       message: (text: string) => this.#received(text),
       close: (code: number, reason: string) => this.#closed(code, reason),
     };
-    return this.#options.transport === 'sse' ? createEventSourceTransport(handlers) : createWebSocketTransport(handlers);
+    if (this.#options.transport !== 'sse') return createWebSocketTransport(handlers);
+    return lazyTransport(async () => (await import('./sse-transport.js')).createEventSourceTransport(handlers));
   }
 
   #currentUrl(): string {
@@ -301,22 +317,23 @@ export class Connection extends EventTarget {
   #received(text: string): void {
     this.#heartbeat?.received();
     const decoded = decodeFrame(text);
-    if (!this.#topicMode && isWelcome(decoded)) this.#topicMode = true;
+    if (!this.#topicMode && readServerMessage(decoded)?.type === 'welcome') this.#topicMode = true;
     if (!this.#topicMode) return this.#receivedRaw(decoded);
     for (const message of unpackFrame(decoded)) this.#receivedTopicMessage(message);
   }
 
   #receivedRaw(message: unknown): void {
-    this.#dispatch('message', { data: message });
+    this.messageListener?.({ data: message });
     this.router.routeRaw(message);
   }
 
   #receivedTopicMessage(raw: unknown): void {
-    const checked = validateServerMessage(raw);
-    if (!checked.ok) return this.#receivedRaw(raw);
-    const message = checked.message;
-    const topic = 'topic' in message ? message.topic : undefined;
-    this.#dispatch('message', { data: 'data' in message ? message.data : message, topic });
+    const message = readServerMessage(raw);
+    if (!message) return this.#receivedRaw(raw);
+    if (this.messageListener) {
+      const topic = 'topic' in message ? message.topic : undefined;
+      this.messageListener({ data: 'data' in message ? message.data : message, topic });
+    }
     this.router.routeRaw(message);
     this.#handle(message);
   }
@@ -334,10 +351,7 @@ export class Connection extends EventTarget {
       case 'event':
       case 'snapshot':
       case 'patch':
-        return this.#eachTopic(message.topic, (memory, name) => {
-          const applied = memory.apply(message);
-          if (applied) this.router.routeTopic(name, applied.data, message, message.pos);
-        });
+        return this.#applyData(message);
       case 'reset':
         return this.#eachTopic(message.topic, (memory, name) => {
           memory.pos = message.pos;
@@ -350,8 +364,19 @@ export class Connection extends EventTarget {
     }
   }
 
+  /** The per-event path: one lookup by topic, no closures, no arrays (an inbox also goes to its alias). */
+  #applyData(message: TopicDataMessage): void {
+    this.#applyDataTo(message.topic, message);
+    if (message.topic === this.#inbox) this.#applyDataTo(INBOX_ALIAS, message);
+  }
+
+  #applyDataTo(name: string, message: TopicDataMessage): void {
+    const memory = this.#topics.get(name);
+    if (memory?.apply(message)) this.router.routeTopic(name, memory.dataOf(message), message, message.pos);
+  }
+
   #welcome(id: string, resume: string): void {
-    this.#sessionId = id;
+    this.#inbox = inboxTopic(id);
     this.#resumeKey = resume;
     clearTimeout(this.#welcomeTimer);
     if (this.#welcomed) return;
@@ -381,7 +406,7 @@ export class Connection extends EventTarget {
 
   /** The element topic names a wire topic stands for (`inbox/<id>` is also `inbox/@me`). */
   #topicNames(wireTopic: string): string[] {
-    const isInbox = this.#sessionId !== undefined && wireTopic === inboxTopic(this.#sessionId);
+    const isInbox = wireTopic === this.#inbox;
     return isInbox ? [wireTopic, INBOX_ALIAS] : [wireTopic];
   }
 
@@ -399,7 +424,7 @@ export class Connection extends EventTarget {
   // ---- outgoing -------------------------------------------------------------
 
   #wireTopic(topic: string): string {
-    return topic === INBOX_ALIAS && this.#sessionId !== undefined ? inboxTopic(this.#sessionId) : topic;
+    return topic === INBOX_ALIAS && this.#inbox !== undefined ? this.#inbox : topic;
   }
 
   #sendControl(message: ClientMessage): void {
@@ -535,8 +560,4 @@ export class Connection extends EventTarget {
   #dispatch(type: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
-}
-
-function isWelcome(decoded: unknown): boolean {
-  return validateServerMessage(decoded).ok && (decoded as { type: string }).type === 'welcome';
 }

@@ -4,7 +4,7 @@
  * touch sockets; when `src` or `source` changes, `update()` moves them.
  */
 import type { Connection } from './connection.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, errorMessage } from './errors.js';
 import { registry } from './registry.js';
 import { resolveEndpoint, splitSources } from './url.js';
 
@@ -80,7 +80,7 @@ export class ConnectionController {
       if (this.#implicit && this.#current?.urls.join(' ') === urls.join(' ')) return;
       this.#use(registry.acquire(urls), true);
     } catch (error) {
-      this.#faulted(error instanceof Error ? error.message : String(error));
+      this.#faulted(errorMessage(error));
     }
   }
 

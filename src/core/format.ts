@@ -5,6 +5,9 @@
  * input it cannot format is printed with the `text` format instead.
  */
 import { ConfigError } from './errors.js';
+import { formatJson, formatText } from './text.js';
+
+export { formatText };
 
 /** Every format name `format` accepts. */
 export const FORMATS: readonly string[] = [
@@ -91,22 +94,6 @@ function guard(formatter: Formatter): Formatter {
       return formatText(value);
     }
   };
-}
-
-/** The `text` format: strings as is; numbers/booleans via String; null/undefined → ''; objects/arrays → JSON. */
-export function formatText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'object') return formatJson(value);
-  return String(value);
-}
-
-/** The `json` format: compact JSON; '' for undefined, and `text` for what JSON cannot encode (cycles, bigints). */
-function formatJson(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? '';
-  } catch {
-    return typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
-  }
 }
 
 function digitOptions(digits: number | undefined): Intl.NumberFormatOptions {

@@ -1,16 +1,17 @@
 /**
  * `match` conditions (SPEC 3.2): whitespace-separated `path=value` tests a
  * message must pass, compared as strings. Parsed once per attribute value;
- * the router indexes bindings by the first condition's key.
+ * the router indexes bindings by the first condition's key. Only elements
+ * with a `match` load this parser; testing a message is `condition.ts`.
  *
  * A value may be quoted (`user.name="Ada L"`) to hold whitespace; a path's
  * bracket names may be quoted too (`a["x y"]=1`).
  */
+import type { MatchCondition } from './condition.js';
 import { ConfigError } from './errors.js';
-import { MISSING, parsePath, readQuoted, selectPath, type PathSegment } from './path.js';
+import { parsePath, readQuoted, type PathSegment } from './path.js';
 
-/** One parsed `path=value` condition. */
-export interface MatchCondition { path: PathSegment[]; pathText: string; value: string }
+export { conditionKey, matches, type MatchCondition } from './condition.js';
 
 /** A raw condition token and where its first `=` outside quotes is (-1: none). */
 interface Token { text: string; equals: number; end: number }
@@ -81,30 +82,4 @@ function parseValue(raw: string): string | { fault: string } {
   if (typeof quoted === 'string') return { fault: `value: ${quoted}` };
   if (quoted.end !== raw.length) return { fault: 'unexpected text after the quoted value' };
   return quoted.segment;
-}
-
-/**
- * True when every condition holds: the selected value, compared as a string (`String(v)`; objects never equal), equals
- * the condition's value. A condition whose path is MISSING fails.
- */
-export function matches(message: unknown, conditions: readonly MatchCondition[]): boolean {
-  return conditions.every((condition) => conditionKey(message, condition) === condition.value);
-}
-
-/**
- * The string a condition compares against in `message`, for indexing (router): the selected string, number, boolean or
- * null as `String(v)`; undefined when the path is MISSING or selects an object or array.
- */
-export function conditionKey(message: unknown, condition: MatchCondition): string | undefined {
-  const selected = selectPath(message, condition.path);
-  if (selected === MISSING) return undefined;
-  switch (typeof selected) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return String(selected);
-    default:
-      return selected === null ? 'null' : undefined;
-  }
 }

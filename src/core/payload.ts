@@ -44,9 +44,7 @@ export function parseData(text: string | null): Fields {
   return parsed as Fields;
 }
 
-/** A random publish id, unique to this page. */
+/** A random publish id (128 bits), unique to this page; `getRandomValues` works on insecure origins too, unlike `randomUUID`. */
 export function publishId(): string {
-  return typeof crypto.randomUUID === 'function'
-    ? crypto.randomUUID()
-    : Array.from(crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(36)).join('');
+  return Array.from(crypto.getRandomValues(new Uint32Array(4)), (part) => part.toString(36).padStart(7, '0')).join('');
 }

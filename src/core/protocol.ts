@@ -134,19 +134,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function checkField(rule: Rule, value: unknown): boolean {
-  const optional = rule.endsWith('?');
-  if (value === undefined) return optional;
-  switch (rule.replace('?', '')) {
+  if (value === undefined) return rule.endsWith('?');
+  switch (rule) {
     case 'string':
+    case 'string?':
       return typeof value === 'string';
     case 'id':
+    case 'id?':
       return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
     case 'count':
+    case 'count?':
       return Number.isInteger(value) && (value as number) >= 0;
     case 'fraction':
       return typeof value === 'number' && value >= 0 && value <= 1;
-    case 'position':
-      return typeof value === 'string' && parsePosition(value) !== null;
+    case 'position?':
+      return typeof value === 'string' && isPosition(value);
     case 'boolean':
       return typeof value === 'boolean';
     default:
@@ -154,24 +156,34 @@ function checkField(rule: Rule, value: unknown): boolean {
   }
 }
 
+/** What breaks a message: a fault of the whole message, or the name of the first field that breaks its rule. */
+type Fault = 'not-an-object' | 'no-type' | 'unknown-type' | 'unknown-code' | { field: string };
+
+/** The first fault of a decoded message against a rule table; undefined when it holds. Allocates nothing on success. */
+function findFault(rules: Record<string, Record<string, Rule>>, value: unknown): Fault | undefined {
+  if (!isRecord(value)) return 'not-an-object';
+  const type = value.type;
+  if (typeof type !== 'string') return 'no-type';
+  if (!Object.prototype.hasOwnProperty.call(rules, type)) return 'unknown-type';
+  const fields = rules[type];
+  for (const name in fields) if (!checkField(fields[name], value[name])) return { field: name };
+  if (type === 'error' && !ERROR_CODES.includes(value.code as ErrorCode)) return 'unknown-code';
+  return undefined;
+}
+
 function validate<T extends { type: string }>(
   rules: Record<string, Record<string, Rule>>,
   value: unknown,
 ): Validated<T> {
-  if (!isRecord(value)) return { ok: false, code: 'bad-request', message: 'a message must be a JSON object' };
-  const type = value.type;
-  if (typeof type !== 'string') return { ok: false, code: 'bad-request', message: 'a message needs a string "type"' };
-  const fields = Object.prototype.hasOwnProperty.call(rules, type) ? rules[type] : undefined;
-  if (!fields) return { ok: false, code: 'unknown-type', message: `unknown message type "${type}"` };
-  for (const [name, rule] of Object.entries(fields)) {
-    if (!checkField(rule, value[name])) {
-      return { ok: false, code: 'bad-request', message: `"${type}" needs "${name}" to be ${describe(rule)}` };
-    }
-  }
-  if (type === 'error' && !ERROR_CODES.includes(value.code as ErrorCode)) {
-    return { ok: false, code: 'bad-request', message: `unknown error code "${String(value.code)}"` };
-  }
-  return { ok: true, message: value as unknown as T };
+  const fault = findFault(rules, value);
+  if (fault === undefined) return { ok: true, message: value as T };
+  if (fault === 'not-an-object') return { ok: false, code: 'bad-request', message: 'a message must be a JSON object' };
+  const { type, code } = value as Record<string, unknown>;
+  if (fault === 'no-type') return { ok: false, code: 'bad-request', message: 'a message needs a string "type"' };
+  if (fault === 'unknown-type') return { ok: false, code: 'unknown-type', message: `unknown message type "${type}"` };
+  if (fault === 'unknown-code') return { ok: false, code: 'bad-request', message: `unknown error code "${String(code)}"` };
+  const rule = rules[type as string][fault.field];
+  return { ok: false, code: 'bad-request', message: `"${type}" needs "${fault.field}" to be ${describe(rule)}` };
 }
 
 function describe(rule: Rule): string {
@@ -193,9 +205,17 @@ export function validateClientMessage(value: unknown): Validated<ClientMessage> 
   return validate<ClientMessage>(CLIENT_RULES, value);
 }
 
-/** Checks one decoded server → client message (the browser's side). */
+/** Checks one decoded server → client message, saying what is wrong with it. */
 export function validateServerMessage(value: unknown): Validated<ServerMessage> {
   return validate<ServerMessage>(SERVER_RULES, value);
+}
+
+/**
+ * The browser's check of one decoded server → client message, run on every
+ * message: the message when it is valid, else undefined (no error text to build).
+ */
+export function readServerMessage(value: unknown): ServerMessage | undefined {
+  return findFault(SERVER_RULES, value) === undefined ? (value as ServerMessage) : undefined;
 }
 
 // ---- positions -------------------------------------------------------------
@@ -220,20 +240,78 @@ export function formatPosition(epoch: string, offset: number | bigint | string):
   return `${epoch}:${offset}`;
 }
 
+/** Where the offset of a valid position starts (after its only colon); -1 when `pos` is not `EPOCH:OFFSET`. */
+function offsetStart(pos: string): number {
+  const colon = pos.indexOf(':');
+  return colon > 0 && isOffset(pos, colon + 1) ? colon + 1 : -1;
+}
+
+/** True when `pos` from `from` on is an offset: digits, optionally `-digits` (`OFFSET`, read in place). */
+function isOffset(pos: string, from: number): boolean {
+  let digits = 0;
+  let dashes = 0;
+  for (let index = from; index < pos.length; index++) {
+    const code = pos.charCodeAt(index);
+    if (code >= 48 && code <= 57) digits++;
+    else if (code === 45 && digits > 0 && dashes++ === 0) digits = 0;
+    else return false;
+  }
+  return digits > 0;
+}
+
+/** True when `pos` is a position `EPOCH:OFFSET`. */
+export function isPosition(pos: string): boolean {
+  return offsetStart(pos) > 0;
+}
+
+/** True when `a` and `b` agree on their first `length` characters (an epoch and its colon). */
+function sameStart(a: string, b: string, length: number): boolean {
+  for (let index = 0; index < length; index++) if (a.charCodeAt(index) !== b.charCodeAt(index)) return false;
+  return true;
+}
+
+/** Where the digits of an offset part that starts at `from` end (a `-` or the end of the text). */
+function partEnd(pos: string, from: number): number {
+  const dash = pos.indexOf('-', from);
+  return dash < 0 ? pos.length : dash;
+}
+
+/**
+ * Compares two runs of decimal digits as numbers of any size: without leading
+ * zeros the longer is larger, and equal lengths compare digit by digit. An
+ * empty run (a missing part) is zero.
+ */
+function compareDigits(a: string, aFrom: number, aTo: number, b: string, bFrom: number, bTo: number): number {
+  while (aFrom < aTo && a.charCodeAt(aFrom) === 48) aFrom++;
+  while (bFrom < bTo && b.charCodeAt(bFrom) === 48) bFrom++;
+  if (aTo - aFrom !== bTo - bFrom) return aTo - aFrom < bTo - bFrom ? -1 : 1;
+  for (; aFrom < aTo; aFrom++, bFrom++) {
+    const difference = a.charCodeAt(aFrom) - b.charCodeAt(bFrom);
+    if (difference !== 0) return difference < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
 /**
  * Compares two positions of one epoch, part by part numerically: negative,
  * zero or positive like a sort comparator. Positions of different epochs
- * (or unparsable ones) are not comparable: the result is null.
+ * (or unparsable ones) are not comparable: the result is null. It runs for
+ * every event, so it reads the strings in place: no parsing into objects,
+ * no BigInt, exact for offsets of any size.
  */
 export function comparePositions(a: Position, b: Position): number | null {
-  const pa = parsePosition(a);
-  const pb = parsePosition(b);
-  if (!pa || !pb || pa.epoch !== pb.epoch) return null;
-  const length = Math.max(pa.parts.length, pb.parts.length);
-  for (let i = 0; i < length; i++) {
-    const x = pa.parts[i] ?? 0n;
-    const y = pb.parts[i] ?? 0n;
-    if (x !== y) return x < y ? -1 : 1;
+  const aOffset = offsetStart(a);
+  const bOffset = offsetStart(b);
+  if (aOffset < 0 || aOffset !== bOffset || !sameStart(a, b, aOffset)) return null;
+  let aPart = aOffset;
+  let bPart = bOffset;
+  while (aPart <= a.length || bPart <= b.length) {
+    const aEnd = aPart <= a.length ? partEnd(a, aPart) : aPart;
+    const bEnd = bPart <= b.length ? partEnd(b, bPart) : bPart;
+    const order = compareDigits(a, aPart, aEnd, b, bPart, bEnd);
+    if (order !== 0) return order;
+    aPart = aEnd + 1;
+    bPart = bEnd + 1;
   }
   return 0;
 }

@@ -4,7 +4,7 @@
  * first `match` condition, so a message costs one lookup per distinct
  * condition path, however many elements listen.
  */
-import { conditionKey, matches, type MatchCondition } from './match.js';
+import { conditionKey, matches, type MatchCondition } from './condition.js';
 import type { Position } from './protocol.js';
 
 /** One listener the router delivers to: in practice a `Binding`. */
@@ -63,8 +63,9 @@ class MatchIndex {
       const key = conditionKey(data, condition);
       const bucket = key === undefined ? undefined : byValue.get(key);
       if (!bucket) continue;
+      // The bucket already holds the first condition; only the others are left to check.
       for (const subscriber of bucket) {
-        if (matches(data, subscriber.conditions)) subscriber.deliver(data, message, pos);
+        if (matches(data, subscriber.conditions, 1)) subscriber.deliver(data, message, pos);
       }
     }
   }

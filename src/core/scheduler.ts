@@ -13,8 +13,10 @@ export interface FrameTarget {
 
 /** What one target has waiting for the next frame. */
 export interface FrameWork {
-  /** Set when a replace-mode value waits; the latest wins. */
-  value?: { latest: unknown };
+  /** True when a replace-mode value waits in `latest`. */
+  hasLatest: boolean;
+  /** The replace-mode value to write; the latest wins. */
+  latest: unknown;
   /** Append/prepend entries, oldest first, at most the target's limit. */
   entries: unknown[];
 }
@@ -30,7 +32,9 @@ export class FrameScheduler {
 
   /** Queues a replace-mode value; only the latest is written. */
   set(target: FrameTarget, value: unknown): void {
-    this.#work(target).value = { latest: value };
+    const work = this.#work(target);
+    work.hasLatest = true;
+    work.latest = value;
     this.#request();
   }
 
@@ -49,7 +53,7 @@ export class FrameScheduler {
 
   #work(target: FrameTarget): FrameWork {
     let work = this.#pending.get(target);
-    if (!work) this.#pending.set(target, (work = { entries: [] }));
+    if (!work) this.#pending.set(target, (work = { hasLatest: false, latest: undefined, entries: [] }));
     return work;
   }
 

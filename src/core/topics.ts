@@ -30,16 +30,20 @@ export class TopicMemory {
 
   /**
    * Applies a data message unless it is at or before what was applied;
-   * returns what subscribers read (the event's data or the new state), or
-   * `undefined` when the message was dropped.
+   * false when the message was dropped. Subscribers then read `dataOf(message)`.
    */
-  apply(message: TopicDataMessage): { data: unknown } | undefined {
-    if (isAtOrBefore(message.pos, this.pos)) return undefined;
+  apply(message: TopicDataMessage): boolean {
+    if (isAtOrBefore(message.pos, this.pos)) return false;
     this.pos = message.pos;
-    if (message.type === 'event') return { data: message.data };
+    if (message.type === 'event') return true;
     this.isState = true;
     this.state = message.type === 'snapshot' ? message.data : applyMergePatch(this.state, message.data);
-    return { data: this.state };
+    return true;
+  }
+
+  /** What subscribers read of an applied message: an event's data, or the state it led to. */
+  dataOf(message: TopicDataMessage): unknown {
+    return message.type === 'event' ? message.data : this.state;
   }
 
   /** Takes the server's position after `subscribed` or `reset`. */

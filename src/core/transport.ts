@@ -30,7 +30,7 @@ export interface Transport {
 }
 
 /** A code for an attempt that failed before the socket opened. */
-const ABNORMAL = 1006;
+export const ABNORMAL = 1006;
 
 /** WebSocket transport on partysocket, with its own backoff and queue turned off. */
 export function createWebSocketTransport(handlers: TransportHandlers): Transport {
@@ -47,9 +47,7 @@ export function createWebSocketTransport(handlers: TransportHandlers): Transport
     opened = true;
     handlers.open();
   });
-  socket.addEventListener('message', (event) => {
-    if (typeof event.data === 'string') handlers.message(event.data);
-  });
+  receiveWithoutCopies(socket, handlers.message);
   socket.addEventListener('close', (event) => {
     const code = opened ? event.code : ABNORMAL;
     opened = false;
@@ -69,46 +67,32 @@ export function createWebSocketTransport(handlers: TransportHandlers): Transport
   };
 }
 
-/** Receive-only transport on `EventSource`; the connection paces its retries. */
-export function createEventSourceTransport(handlers: TransportHandlers): Transport {
-  let source: EventSource | undefined;
-  let url = '';
-  let generation = 0;
+/**
+ * Hands each text message of `socket` straight to `receive`. partysocket's own
+ * handler clones every MessageEvent to re-dispatch it, which at firehose rates
+ * costs more than the message; its handler is replaced before the first
+ * connect (the socket starts closed), where partysocket attaches it to each new
+ * WebSocket, so its reconnect logic stays untouched.
+ */
+function receiveWithoutCopies(socket: ReconnectingWebSocket, receive: (text: string) => void): void {
+  (socket as unknown as { _handleMessage: (event: MessageEvent) => void })._handleMessage = (event) => {
+    if (typeof event.data === 'string') receive(event.data);
+  };
+}
 
-  const drop = (): void => {
-    source?.close();
-    source = undefined;
-  };
-  const connect = async (attempt: number): Promise<void> => {
-    const next = await handlers.nextUrl();
-    if (attempt !== generation) return;
-    url = next;
-    const current = new EventSource(url);
-    source = current;
-    current.onopen = () => handlers.open();
-    current.onmessage = (event) => handlers.message(String(event.data));
-    current.onerror = () => {
-      if (source !== current) return;
-      drop();
-      const retry = handlers.shouldRetry(ABNORMAL);
-      handlers.close(ABNORMAL, '');
-      if (retry) void connect(attempt);
-    };
-  };
+/**
+ * A transport whose code loads on first use (EventSource support, which most
+ * pages never need): calls made meanwhile run once it has loaded, in order.
+ */
+export function lazyTransport(load: () => Promise<Transport>): Transport {
+  let loaded: Transport | undefined;
+  const ready = load().then((transport) => (loaded = transport));
   return {
-    restart() {
-      drop();
-      void connect(++generation);
-    },
-    stop(code, reason) {
-      generation++;
-      const wasOpen = source !== undefined;
-      drop();
-      if (wasOpen) handlers.close(code, reason);
-    },
-    send: () => false,
+    restart: (code, reason) => void ready.then((transport) => transport.restart(code, reason)),
+    stop: (code, reason) => void ready.then((transport) => transport.stop(code, reason)),
+    send: (text) => loaded?.send(text) ?? false,
     get url() {
-      return url;
+      return loaded?.url ?? '';
     },
   };
 }

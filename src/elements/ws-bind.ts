@@ -1,16 +1,16 @@
 import { ElementBase } from '../core/element-base.js';
-import { announce, type Politeness } from '../core/announcer.js';
+import type { Politeness } from '../core/announcer.js';
 import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.js';
 import { Binding, type BindingConfig, type BindingState } from '../core/binding.js';
 import type { Connection } from '../core/connection.js';
 import { ConnectionController } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
-import type { WsErrorDetail } from '../core/errors.js';
+import { errorMessage, type WsErrorDetail } from '../core/errors.js';
 import { emit, emitSoon, type WsUpdateDetail } from '../core/events.js';
-import { createFormatter, isTimeDependent, type Formatter } from '../core/format.js';
-import { parseMatch } from '../core/match.js';
+import type { FormatOptions, Formatter } from '../core/format.js';
 import { MISSING, parsePath } from '../core/path.js';
 import { clearContent, insertEntries, writeFragment, writeText } from '../core/render.js';
+import { formatText } from '../core/text.js';
 import type { TemplateRenderer } from '../template/compile.js';
 import { DEFAULT_ENTRY_LIMIT, scheduler, type FrameTarget, type FrameWork } from '../core/scheduler.js';
 
@@ -28,7 +28,10 @@ interface BindSettings {
   /** The author's `<template>` child, rendered with the value as context (replace mode). */
   template: HTMLTemplateElement | undefined;
   locale: string | undefined;
-  format: Formatter;
+  /** The value formatter; undefined while the Intl formats load, or when they refused the settings. */
+  format: Formatter | undefined;
+  /** Settles once `format` is known: the formatter, or undefined after a fault. */
+  formatReady: Promise<Formatter | undefined>;
   timeDependent: boolean;
   mode: Mode;
   limit: number;
@@ -36,25 +39,36 @@ interface BindSettings {
   announceEvery: number;
 }
 
-type Sanitize = (html: string) => DocumentFragment;
-type TemplateModule = typeof import('../template/compile.js');
-let templates: Promise<TemplateModule> | undefined;
-
-/** Loads the template compiler (and lit-html) only when a page uses a `<template>` child. */
-function loadTemplates(): Promise<TemplateModule> {
-  templates ??= import('../template/compile.js');
-  return templates;
+/** A loader that imports a module the first time it is asked for, and hands back that same promise after. */
+function lazily<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
 }
 
-let sanitizer: Promise<Sanitize> | undefined;
+/** The template compiler (and lit-html), only for pages that use a `<template>` child. */
+const loadTemplates = lazily(() => import('../template/compile.js'));
 
-/** Loads DOMPurify only when a page uses mode="html". */
-function loadSanitizer(): Promise<Sanitize> {
-  sanitizer ??= import('dompurify').then(({ default: purify }) =>
-    (html: string) => purify.sanitize(html, { RETURN_DOM_FRAGMENT: true }),
-  );
-  return sanitizer;
-}
+/** The Intl formats, only for elements that use one (`text` needs none). */
+const loadFormats = lazily(() => import('../core/format.js'));
+
+/** The `match` parser, once the first element with a `match` has loaded it. */
+let parseMatch: typeof import('../core/match.js').parseMatch | undefined;
+
+/** Loads the `match` parser, only for pages that use `match` (testing conditions is always there, in the router). */
+const loadMatchParser = lazily(async () => {
+  parseMatch = (await import('../core/match.js')).parseMatch;
+});
+
+/** The screen-reader announcer, only for elements with `announce`. */
+const loadAnnouncer = lazily(() => import('../core/announcer.js'));
+
+/** DOMPurify, only for pages that use mode="html". */
+const loadSanitizer = lazily(() => import('dompurify').then(({ default: purify }) =>
+  (html: string) => purify.sanitize(html, { RETURN_DOM_FRAGMENT: true }),
+));
+
+/** Attributes that only the Intl formats read; an element that sets one has them checked. */
+const FORMAT_ATTRIBUTES = ['locale', 'currency', 'digits'];
 
 /**
  * Renders what arrives on a connection into its own light DOM: a value
@@ -125,8 +139,6 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   #hasContent = false;
   #renderPending = false;
   #renderer: Promise<TemplateRenderer | undefined> | undefined;
-  /** The marker lit renders the template before; a new one starts a fresh render. */
-  #templateEnd: Comment | undefined;
   #templateWatch: MutationObserver | undefined;
   #trend: string | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
@@ -144,9 +156,11 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   connectedCallback(): void {
     guarded(() => {
       this.#hasContent ||= this.hasAttribute('since');
-      this.#configure();
-      this.#controller.hostConnected();
-      this.#showState();
+      this.#afterMatchParser(() => {
+        this.#configure();
+        this.#controller.hostConnected();
+        this.#showState();
+      });
     }, (message) => this.#fault(message));
   }
 
@@ -163,8 +177,21 @@ export class WsBindElement extends ElementBase implements FrameTarget {
     if (previous === next || !this.isConnected) return;
     guarded(() => {
       if (name === 'src' || name === 'source') this.#controller.update();
-      else this.#configure();
+      else this.#afterMatchParser(() => this.#configure());
     }, (message) => this.#fault(message));
+  }
+
+  /**
+   * Runs `step` (guarded) now, or, for an element with a `match` before the parser has loaded, once it has: the element
+   * waits unconfigured and unconnected meanwhile, so it never reads messages it cannot filter yet.
+   */
+  #afterMatchParser(step: () => void): void {
+    const fault = (message: string): void => this.#fault(message);
+    if (parseMatch || !this.getAttribute('match')?.trim()) return guarded(step, fault);
+    loadMatchParser().then(
+      () => this.isConnected && guarded(step, fault),
+      (error: unknown) => fault(`could not load the match parser: ${errorMessage(error)}`),
+    );
   }
 
   /** Parses every attribute; on a fault keeps the content and the old binding stops. */
@@ -175,10 +202,11 @@ export class WsBindElement extends ElementBase implements FrameTarget {
     } catch (error) {
       this.#settings = undefined;
       this.#unbind();
-      return this.#fault(error instanceof Error ? error.message : String(error));
+      return this.#fault(errorMessage(error));
     }
     this.#settings = settings;
     this.#configFault = undefined;
+    this.#loadFormatter(settings);
     if (settings.mode === 'html') void loadSanitizer();
     this.#renderer = settings.template ? this.#compile(settings.template, settings.locale) : undefined;
     this.#watchTemplate(settings.template);
@@ -192,7 +220,6 @@ export class WsBindElement extends ElementBase implements FrameTarget {
     const mode = (this.getAttribute('mode') || 'replace') as Mode;
     if (!MODES.includes(mode)) throw new Error(`unknown mode "${mode}" (expected one of ${MODES.join(', ')})`);
     const format = this.getAttribute('format') ?? undefined;
-    const digits = this.getAttribute('digits');
     const announceAttr = this.getAttribute('announce');
     if (announceAttr !== null && announceAttr !== 'polite' && announceAttr !== 'assertive') {
       throw new Error(`unknown announce "${announceAttr}" (expected polite or assertive)`);
@@ -208,23 +235,46 @@ export class WsBindElement extends ElementBase implements FrameTarget {
       binding: {
         topic,
         select: parsePath(this.getAttribute('select') ?? ''),
-        conditions: parseMatch(this.getAttribute('match') ?? ''),
+        conditions: parseMatch?.(this.getAttribute('match') ?? '') ?? [],
         since: this.getAttribute('since') ?? undefined,
         history: numberAttribute(this, 'history', 0) || undefined,
         staleAfter: numberAttribute(this, 'stale-after', 0),
       },
-      format: createFormatter({
-        format,
-        locale,
-        currency: this.getAttribute('currency') ?? undefined,
-        digits: digits === null ? undefined : Number(digits),
-      }),
-      timeDependent: isTimeDependent(format),
+      format: undefined,
+      formatReady: Promise.resolve(undefined),
+      timeDependent: format === 'relative',
       mode,
       limit: numberAttribute(this, 'limit', 0) || DEFAULT_ENTRY_LIMIT,
       announce: announceAttr ?? undefined,
       announceEvery: numberAttribute(this, 'announce-every', 5000),
     };
+  }
+
+  /**
+   * Gives the settings their formatter: `text` at once, any other after the Intl formats load; a format, locale, currency
+   * or digits they refuse is a fault of these settings only (newer ones may already have replaced them).
+   */
+  #loadFormatter(settings: BindSettings): void {
+    const format = this.getAttribute('format') || 'text';
+    if (format === 'text' && !FORMAT_ATTRIBUTES.some((name) => this.hasAttribute(name))) {
+      settings.format = formatText;
+      settings.formatReady = Promise.resolve(formatText);
+      return;
+    }
+    const digits = this.getAttribute('digits');
+    const options: FormatOptions = {
+      format,
+      locale: settings.locale,
+      currency: this.getAttribute('currency') ?? undefined,
+      digits: digits === null ? undefined : Number(digits),
+    };
+    settings.formatReady = loadFormats().then(({ createFormatter }) => {
+      settings.format = createFormatter(options);
+      return settings.format;
+    }).catch((error: unknown) => {
+      if (this.#settings === settings) this.#fault(errorMessage(error));
+      return undefined;
+    });
   }
 
   // ---- connection ------------------------------------------------------------
@@ -308,7 +358,7 @@ export class WsBindElement extends ElementBase implements FrameTarget {
     const settings = this.#settings;
     if (!settings?.timeDependent || settings.mode !== 'replace') return;
     this.#clock = setInterval(() => {
-      if (this.#hasContent && this.#latestData !== MISSING && !document.hidden) {
+      if (this.#hasContent && this.#latestData !== MISSING && !document.hidden && settings.format) {
         writeText(this, settings.format(this.#renderedValue));
       }
     }, 1000);
@@ -321,17 +371,25 @@ export class WsBindElement extends ElementBase implements FrameTarget {
     if (!settings) return;
     if (settings.mode === 'html') return void this.#renderHtml(work);
     if (this.#renderer) return void this.#renderTemplate(work, this.#renderer);
+    if (settings.format) return this.#renderText(work, settings.mode, settings.format);
+    // The first frames after a change of format wait for the Intl formats, in order.
+    void settings.formatReady.then((format) => {
+      if (format && this.#settings === settings) this.#renderText(work, settings.mode, format);
+    });
+  }
+
+  #renderText(work: FrameWork, mode: Mode, format: Formatter): void {
     const previous = this.#renderedValue;
     let value: unknown;
-    if (settings.mode === 'append' || settings.mode === 'prepend') {
+    if (mode === 'append' || mode === 'prepend') {
       if (work.entries.length === 0) return;
       if (!this.#hasContent) clearContent(this);
-      insertEntries(this, work.entries.map((entry) => settings.format(entry)), settings.mode, settings.limit);
+      insertEntries(this, work.entries.map((entry) => format(entry)), mode, this.#settings?.limit ?? DEFAULT_ENTRY_LIMIT);
       value = work.entries[work.entries.length - 1];
     } else {
-      if (!work.value) return;
-      value = work.value.latest;
-      writeText(this, settings.format(value));
+      if (!work.hasLatest) return;
+      value = work.latest;
+      writeText(this, format(value));
     }
     this.#written(value, previous);
   }
@@ -340,7 +398,7 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   #watchTemplate(template: HTMLTemplateElement | undefined): void {
     this.#templateWatch?.disconnect();
     if (!template) return;
-    this.#templateWatch = new MutationObserver(() => guarded(() => this.#configure(), (message) => this.#fault(message)));
+    this.#templateWatch = new MutationObserver(() => this.#afterMatchParser(() => this.#configure()));
     this.#templateWatch.observe(template.content, { childList: true, subtree: true, characterData: true, attributes: true });
   }
 
@@ -350,29 +408,24 @@ export class WsBindElement extends ElementBase implements FrameTarget {
     try {
       return compileTemplate(template, locale);
     } catch (error) {
-      this.#fault(`template error: ${error instanceof Error ? error.message : String(error)}`);
+      this.#fault(`template error: ${errorMessage(error)}`);
       return undefined;
     }
   }
 
   async #renderTemplate(work: FrameWork, compiled: Promise<TemplateRenderer | undefined>): Promise<void> {
-    if (!work.value) return;
-    const value = work.value.latest;
-    const renderer = await compiled;
-    const { render } = await import('lit/html.js');
+    if (!work.hasLatest) return;
+    const value = work.latest;
+    const [renderer, { renderTemplate }] = await Promise.all([compiled, loadTemplates()]);
     if (!renderer) return;
     const previous = this.#renderedValue;
-    if (!this.#templateEnd?.isConnected) {
-      clearContent(this);
-      this.#templateEnd = this.appendChild(document.createComment(''));
-    }
-    render(renderer(value), this, { renderBefore: this.#templateEnd });
+    renderTemplate(this, renderer, value);
     this.#written(value, previous);
   }
 
   async #renderHtml(work: FrameWork): Promise<void> {
-    if (!work.value) return;
-    const value = work.value.latest;
+    if (!work.hasLatest) return;
+    const value = work.latest;
     const sanitize = await loadSanitizer();
     const previous = this.#renderedValue;
     writeFragment(this, sanitize(String(value ?? '')));
@@ -382,11 +435,11 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   #written(value: unknown, previous: unknown): void {
     this.#hasContent = true;
     this.#renderedValue = value;
-    if (this.#trend) this.dataset.trend = this.#trend;
+    if (this.#trend && this.dataset.trend !== this.#trend) this.dataset.trend = this.#trend;
     this.#showState();
     emit<WsUpdateDetail>(this, 'ws-update', { value, previous });
     const { announce: politeness, announceEvery } = this.#settings ?? {};
-    if (politeness) announce(this, politeness, announceEvery ?? 5000);
+    if (politeness) void loadAnnouncer().then(({ announce }) => announce(this, politeness, announceEvery ?? 5000));
   }
 
   // ---- state -----------------------------------------------------------------
@@ -400,6 +453,8 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   #showState(): void {
     const faulty = this.#configFault ?? this.#sourceFault ?? this.#linkFault;
     const state = faulty === undefined ? this.#bindingState : 'error';
+    // Runs after every render: touch the DOM only when the state changed.
+    if (this.getAttribute('state') === state) return;
     reflectState(this, this.#internals, state);
     this.toggleAttribute('stale', state === 'stale');
   }

@@ -3,7 +3,7 @@ import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.
 import { Connection, type ConnectionOptions, type ConnectionState } from '../core/connection.js';
 import { resolveSources, sourcesChanged } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
-import type { WsErrorDetail } from '../core/errors.js';
+import { errorMessage, type WsErrorDetail } from '../core/errors.js';
 import { emit, emitSoon } from '../core/events.js';
 import { GRACE_PERIOD } from '../core/registry.js';
 
@@ -16,7 +16,6 @@ const CONNECTION_ATTRIBUTES = [
 const FORWARDED: Record<string, string> = {
   open: 'ws-open',
   close: 'ws-close',
-  message: 'ws-message',
   error: 'ws-error',
 };
 
@@ -116,13 +115,14 @@ export class WsSourceElement extends ElementBase {
     try {
       options = this.#readOptions();
     } catch (error) {
-      return this.#showFault(error instanceof Error ? error.message : String(error));
+      return this.#showFault(errorMessage(error));
     }
     this.#fault = undefined;
     const connection = new Connection(options);
     for (const [type, event] of Object.entries(FORWARDED)) {
       connection.addEventListener(type, (e) => emit(this, event, (e as CustomEvent).detail));
     }
+    connection.messageListener = (detail) => emit(this, 'ws-message', detail);
     connection.addEventListener('state', () => this.#showState());
     this.#current = connection;
     connection.start();

@@ -6,13 +6,28 @@
  * `<template each="path" key="path">` repeats with keyed DOM moves. Paths are
  * looked up, never evaluated, so no `eval` or `new Function` is needed.
  */
-import { html, type TemplateResult } from 'lit/html.js';
+import { html, render, type TemplateResult } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { createFormatter, formatText } from '../core/format.js';
 import { MISSING, parsePath, selectPath } from '../core/path.js';
+import { clearContent } from '../core/render.js';
 
 /** Renders a compiled template for one context value. */
 export type TemplateRenderer = (context: unknown) => TemplateResult;
+
+/** Per host, the marker lit renders before; a host without one (or whose content was replaced) starts a fresh render. */
+const renderEnds = new WeakMap<HTMLElement, Comment>();
+
+/** Writes a compiled template for `context` into `host`'s light DOM, replacing the placeholder the first time. */
+export function renderTemplate(host: HTMLElement, renderer: TemplateRenderer, context: unknown): void {
+  let end = renderEnds.get(host);
+  if (!end?.isConnected) {
+    clearContent(host);
+    end = host.appendChild(document.createComment(''));
+    renderEnds.set(host, end);
+  }
+  render(renderer(context), host, { renderBefore: end });
+}
 
 type Evaluate = (context: unknown) => unknown;
 
