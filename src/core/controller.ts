@@ -86,6 +86,8 @@ export class ConnectionController {
 
   #useSource(id: string): void {
     const owner = findSource(this.#host, id);
+    // A misconfigured source is a fault of every element that names it, so a status shows its `error` too.
+    if (owner?.getAttribute('state') === 'error') return this.#faulted(`<ws-source> with id "${id}" is in error`);
     if (owner) return this.#use(owner.connection, false);
     this.#use(undefined, false);
     if (document.readyState === 'loading') {

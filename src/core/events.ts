@@ -40,9 +40,9 @@ declare global {
 }
 
 /**
- * Dispatches after the current task's synchronous work, so a fault found
- * while the element is being inserted reaches listeners added right after.
+ * Dispatches `ws-error` (kind `config`) for a configuration fault after the current task's synchronous work, so a
+ * fault found while the element is being inserted reaches listeners added right after.
  */
-export function emitSoon<T>(target: EventTarget, type: string, detail: T): void {
-  queueMicrotask(() => emit(target, type, detail));
+export function reportConfigFault(target: EventTarget, message: string): void {
+  queueMicrotask(() => emit<WsErrorDetail>(target, 'ws-error', { kind: 'config', message }));
 }

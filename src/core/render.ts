@@ -32,20 +32,32 @@ export function clearContent(host: Element): void {
   for (const node of contentNodes(host)) node.remove();
 }
 
-/** Inserts one frame's entries in a single DOM write, newest at the end or the start, then trims to `limit`. */
-export function insertEntries(host: Element, texts: readonly string[], where: 'append' | 'prepend', limit: number): void {
+/** The entries `limit` counts: element children other than `<template>` (whitespace between them is not one). */
+function entryElements(host: Element): Element[] {
+  return [...host.children].filter((child) => !(child instanceof HTMLTemplateElement));
+}
+
+/**
+ * Inserts one frame's entries in a single DOM write, newest at the end or the start, then trims to `limit`. A text
+ * becomes a `<div>` holding it as text; a node (a rendered template) is inserted as is.
+ */
+export function insertEntries(host: Element, entries: readonly (string | Node)[], where: 'append' | 'prepend', limit: number): void {
   const fragment = document.createDocumentFragment();
-  const ordered = where === 'append' ? texts : [...texts].reverse();
-  for (const text of ordered) {
-    const entry = document.createElement('div');
-    entry.textContent = text;
-    fragment.append(entry);
+  const ordered = where === 'append' ? entries : [...entries].reverse();
+  for (const entry of ordered) {
+    if (typeof entry !== 'string') {
+      fragment.append(entry);
+      continue;
+    }
+    const holder = document.createElement('div');
+    holder.textContent = entry;
+    fragment.append(holder);
   }
   if (where === 'append') host.append(fragment);
   else host.insertBefore(fragment, contentNodes(host)[0] ?? null);
-  const nodes = contentNodes(host);
-  const excess = nodes.length - limit;
+  const kept = entryElements(host);
+  const excess = kept.length - limit;
   if (excess <= 0) return;
-  const dropped = where === 'append' ? nodes.slice(0, excess) : nodes.slice(nodes.length - excess);
+  const dropped = where === 'append' ? kept.slice(0, excess) : kept.slice(kept.length - excess);
   for (const node of dropped) node.remove();
 }

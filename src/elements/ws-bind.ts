@@ -6,7 +6,7 @@ import type { Connection } from '../core/connection.js';
 import { ConnectionController } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
 import { errorMessage, type WsErrorDetail } from '../core/errors.js';
-import { emit, emitSoon, type WsUpdateDetail } from '../core/events.js';
+import { emit, reportConfigFault, type WsUpdateDetail } from '../core/events.js';
 import type { FormatOptions, Formatter } from '../core/format.js';
 import { MISSING, parsePath } from '../core/path.js';
 import { clearContent, insertEntries, writeFragment, writeText } from '../core/render.js';
@@ -25,7 +25,7 @@ const CONFIG_ATTRIBUTES = [
 
 interface BindSettings {
   binding: BindingConfig;
-  /** The author's `<template>` child, rendered with the value as context (replace mode). */
+  /** The author's `<template>` child, rendered with the value as context (each entry, in append/prepend). */
   template: HTMLTemplateElement | undefined;
   locale: string | undefined;
   /** The value formatter; undefined while the Intl formats load, or when they refused the settings. */
@@ -74,7 +74,8 @@ const FORMAT_ATTRIBUTES = ['locale', 'currency', 'digits'];
  * Renders what arrives on a connection into its own light DOM: a value
  * selected from each matching message, formatted, as text (or sanitized HTML),
  * replacing or adding entries. Children are a placeholder until the first value;
- * a `<template>` child (replace mode) is rendered with the value as its context.
+ * a `<template>` child is rendered with the value as its context (in append or
+ * prepend mode, once per entry).
  *
  * @attr src - Endpoint URL (ws:, wss:, http:, https: or relative); one implicit connection per URL is shared.
  * @attr source - The id of a `<ws-source>` to use instead of `src`.
@@ -230,7 +231,7 @@ export class WsBindElement extends ElementBase implements FrameTarget {
       (child): child is HTMLTemplateElement => child instanceof HTMLTemplateElement && !child.hasAttribute('each'),
     );
     return {
-      template: mode === 'replace' ? template : undefined,
+      template: mode === 'html' ? undefined : template,
       locale,
       binding: {
         topic,
@@ -364,32 +365,41 @@ export class WsBindElement extends ElementBase implements FrameTarget {
     }, 1000);
   }
 
-  /** Writes one frame's work; called by the scheduler. */
+  /**
+   * Writes one frame's work; called by the scheduler.
+   * @internal
+   */
   renderFrame(work: FrameWork): void {
     this.#renderPending = false;
     const settings = this.#settings;
     if (!settings) return;
     if (settings.mode === 'html') return void this.#renderHtml(work);
     if (this.#renderer) return void this.#renderTemplate(work, this.#renderer);
-    if (settings.format) return this.#renderText(work, settings.mode, settings.format);
+    if (settings.format) return this.#renderText(work, settings.format);
     // The first frames after a change of format wait for the Intl formats, in order.
     void settings.formatReady.then((format) => {
-      if (format && this.#settings === settings) this.#renderText(work, settings.mode, format);
+      if (format && this.#settings === settings) this.#renderText(work, format);
     });
   }
 
-  #renderText(work: FrameWork, mode: Mode, format: Formatter): void {
+  #renderText(work: FrameWork, format: Formatter): void {
+    this.#write(work, format, (value) => writeText(this, format(value)));
+  }
+
+  /** Writes a frame: its entries, each made by `entry` (append/prepend), or its latest value through `replace`. */
+  #write(work: FrameWork, entry: (value: unknown) => string | Node, replace: (value: unknown) => void): void {
+    const { mode = 'replace', limit = DEFAULT_ENTRY_LIMIT } = this.#settings ?? {};
     const previous = this.#renderedValue;
     let value: unknown;
     if (mode === 'append' || mode === 'prepend') {
       if (work.entries.length === 0) return;
       if (!this.#hasContent) clearContent(this);
-      insertEntries(this, work.entries.map((entry) => format(entry)), mode, this.#settings?.limit ?? DEFAULT_ENTRY_LIMIT);
+      insertEntries(this, work.entries.map(entry), mode, limit);
       value = work.entries[work.entries.length - 1];
     } else {
       if (!work.hasLatest) return;
       value = work.latest;
-      writeText(this, format(value));
+      replace(value);
     }
     this.#written(value, previous);
   }
@@ -414,22 +424,14 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   }
 
   async #renderTemplate(work: FrameWork, compiled: Promise<TemplateRenderer | undefined>): Promise<void> {
-    if (!work.hasLatest) return;
-    const value = work.latest;
-    const [renderer, { renderTemplate }] = await Promise.all([compiled, loadTemplates()]);
-    if (!renderer) return;
-    const previous = this.#renderedValue;
-    renderTemplate(this, renderer, value);
-    this.#written(value, previous);
+    const [renderer, { renderTemplate, renderEntry }] = await Promise.all([compiled, loadTemplates()]);
+    if (renderer) this.#write(work, (value) => renderEntry(renderer, value), (value) => renderTemplate(this, renderer, value));
   }
 
   async #renderHtml(work: FrameWork): Promise<void> {
-    if (!work.hasLatest) return;
-    const value = work.latest;
     const sanitize = await loadSanitizer();
-    const previous = this.#renderedValue;
-    writeFragment(this, sanitize(String(value ?? '')));
-    this.#written(value, previous);
+    // html mode only ever replaces, so `String` never makes an entry.
+    this.#write(work, String, (value) => writeFragment(this, sanitize(String(value ?? ''))));
   }
 
   #written(value: unknown, previous: unknown): void {
@@ -472,7 +474,7 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   /** Shows the current faults and dispatches `ws-error` (kind `config`) for this one. */
   #report(message: string): void {
     this.#showState();
-    emitSoon<WsErrorDetail>(this, 'ws-error', { kind: 'config', message });
+    reportConfigFault(this, message);
   }
 }
 

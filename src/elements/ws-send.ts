@@ -3,7 +3,7 @@ import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.
 import type { Connection, PublishOutcome } from '../core/connection.js';
 import { ConnectionController } from '../core/controller.js';
 import type { WsErrorDetail } from '../core/errors.js';
-import { emit, emitSoon, type WsAckDetail, type WsSentDetail } from '../core/events.js';
+import { emit, reportConfigFault, type WsAckDetail, type WsSentDetail } from '../core/events.js';
 import { controlFields, formFields, parseData, publishId } from '../core/payload.js';
 import type { Json, MessageId } from '../core/protocol.js';
 
@@ -174,7 +174,7 @@ export class WsSendElement extends ElementBase {
 
   #showFault(message: string): void {
     this.setAttribute('state', 'error');
-    emitSoon<WsErrorDetail>(this, 'ws-error', { kind: 'config', message });
+    reportConfigFault(this, message);
   }
 }
 

@@ -3,8 +3,8 @@ import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.
 import { Connection, type ConnectionOptions, type ConnectionState } from '../core/connection.js';
 import { resolveSources, sourcesChanged } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
-import { errorMessage, type WsErrorDetail } from '../core/errors.js';
-import { emit, emitSoon } from '../core/events.js';
+import { errorMessage } from '../core/errors.js';
+import { emit, reportConfigFault } from '../core/events.js';
 import { GRACE_PERIOD } from '../core/registry.js';
 
 /** Attributes whose change replaces the connection; `token` alone is used from the next (re)connect. */
@@ -59,7 +59,10 @@ export class WsSourceElement extends ElementBase {
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   #fault: string | undefined;
 
-  /** The connection this source owns, for the elements that name it. */
+  /**
+   * The connection this source owns, for the elements that name it.
+   * @internal
+   */
   get connection(): Connection | undefined {
     return this.#current;
   }
@@ -160,7 +163,8 @@ export class WsSourceElement extends ElementBase {
   #showFault(message: string): void {
     this.#fault = message;
     this.#showState();
-    emitSoon<WsErrorDetail>(this, 'ws-error', { kind: 'config', message });
+    sourcesChanged();
+    reportConfigFault(this, message);
   }
 
   #showState(): void {

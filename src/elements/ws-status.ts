@@ -3,24 +3,21 @@ import { guarded } from '../core/attributes.js';
 import type { Connection } from '../core/connection.js';
 import { ConnectionController } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
-import type { WsErrorDetail } from '../core/errors.js';
-import { emitSoon, type WsCloseDetail } from '../core/events.js';
+import { reportConfigFault, type WsCloseDetail } from '../core/events.js';
 
-/** The label of each state (and of `offline`), each overridable through the slot of that name. */
+/** The label of each state, each overridable through the slot of that name; the others (failed, closed, offline) say "Offline". */
 const LABELS: Record<string, string> = {
   open: 'Live',
   connecting: 'Connecting…',
   reconnecting: 'Reconnecting',
-  failed: 'Offline',
-  closed: 'Offline',
-  offline: 'Offline',
   error: 'Error',
 };
 
+/** The dot's colour follows `state`; `state$=connecting` also matches `reconnecting`. */
 const STYLE = `:host{display:inline-flex;align-items:center;gap:.4em}
 [part=dot]{width:.6em;height:.6em;border-radius:50%;background:#999}
 :host([state=open]) [part=dot]{background:#2a2}
-:host([state=connecting]) [part=dot],:host([state=reconnecting]) [part=dot]{background:#d90}
+:host([state$=connecting]) [part=dot]{background:#d90}
 :host([state=failed]) [part=dot],:host([state=error]) [part=dot]{background:#c22}`;
 
 /**
@@ -133,7 +130,7 @@ export class WsStatusElement extends ElementBase {
   #showFault(message: string): void {
     this.#fault = message;
     this.#render();
-    emitSoon<WsErrorDetail>(this, 'ws-error', { kind: 'config', message });
+    reportConfigFault(this, message);
   }
 
   /** Updates dot, label and button; only a state change alters the announced text. */
@@ -144,7 +141,7 @@ export class WsStatusElement extends ElementBase {
     const key = offline ? 'offline' : state;
     if (this.#slotElement.name !== key) {
       this.#slotElement.name = key;
-      this.#slotElement.replaceChildren(LABELS[key] ?? key);
+      this.#slotElement.replaceChildren(LABELS[key] ?? 'Offline');
       if (key === 'reconnecting') this.#slotElement.append(this.#countdown);
     }
     if (state === 'failed') this.#root.append(this.#retry);

@@ -29,6 +29,19 @@ export function renderTemplate(host: HTMLElement, renderer: TemplateRenderer, co
   render(renderer(context), host, { renderBefore: end });
 }
 
+/**
+ * One append/prepend entry (SPEC 3.2): the template rendered once for `context`. A template of one element is that
+ * element; anything else is held in a `<div>`, so each entry is one element and `limit` counts entries.
+ */
+export function renderEntry(renderer: TemplateRenderer, context: unknown): Element {
+  const holder = document.createElement('div');
+  render(renderer(context), holder);
+  const only = holder.firstElementChild;
+  // lit's marker comments and the template's indentation do not count as content beside the element.
+  const besides = [...holder.childNodes].filter((node) => node !== only && !(node instanceof Comment) && node.textContent?.trim());
+  return only && holder.childElementCount === 1 && besides.length === 0 ? only : holder;
+}
+
 type Evaluate = (context: unknown) => unknown;
 
 const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;

@@ -197,14 +197,14 @@ export function entryTexts(element: Element): string[] {
 export function hidePage(): void {
   Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
   Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-  document.dispatchEvent(new Event('visibilitychange'));
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
 }
 
 /** Undoes `hidePage`: the page is visible again. */
 export function showPage(): void {
   delete (document as { hidden?: boolean }).hidden;
   delete (document as { visibilityState?: string }).visibilityState;
-  document.dispatchEvent(new Event('visibilitychange'));
+  document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
 }
 
 /** Resolves after `ms`; only to let time pass, never as an assertion. */
