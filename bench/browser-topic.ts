@@ -4,9 +4,10 @@
  * packed per connection, against the raw-socket baseline page receiving the
  * same rate one update per frame, in the same run. `--max-buffer` raises the
  * server's slow-client limit (default 1 MB), past which it closes the page
- * with 1013.
+ * with 1013; `--pack-ms` sets the server's packing window (default 0: one
+ * event-loop turn).
  *
- *   npx tsx bench/browser-topic.ts [--rate 50000] [--duration 3000] [--keys 1000] [--max-buffer BYTES]
+ *   npx tsx bench/browser-topic.ts [--rate 50000] [--duration 3000] [--keys 1000] [--max-buffer BYTES] [--pack-ms MS]
  */
 import { parseArgs } from 'node:util';
 import { launchBrowser } from './support/browser.js';
@@ -23,16 +24,18 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '3000' },
     keys: { type: 'string', default: '1000' },
     'max-buffer': { type: 'string' },
+    'pack-ms': { type: 'string' },
   },
 });
 const rate = Number(args.rate);
 const durationMs = Number(args.duration);
 const keys = Number(args.keys);
 const maxBuffer = args['max-buffer'] === undefined ? undefined : Number(args['max-buffer']);
+const packMs = args['pack-ms'] === undefined ? undefined : Number(args['pack-ms']);
 
 const pages = await startPageServer();
 const rawFeed = await RawFeed.start(keys);
-const topicFeed = await TopicFeed.start(keys, maxBuffer);
+const topicFeed = await TopicFeed.start(keys, maxBuffer, packMs);
 const browser = await launchBrowser();
 try {
   console.error('baseline (raw, one update per frame)…');
@@ -43,7 +46,8 @@ try {
   const topicQuery = `n=${keys}&src=${encodeURIComponent(topicFeed.url)}&topic=${FIREHOSE_TOPIC}&keyPrefix=${topicFeed.keyPrefix}`;
   const packed = await measurePage(browser, `${pages.origin}/bind.html?${topicQuery}`, topicFeed, rate, durationMs);
   const label = `${rate / 1000}k/s`;
-  console.log(`browser-topic: ${keys} elements, ${rate} updates/s for ${durationMs} ms, server max buffer ${maxBuffer ?? 'default'}, ${runContext()}\n`);
+  console.log(`browser-topic: ${keys} elements, ${rate} updates/s for ${durationMs} ms, server max buffer ${maxBuffer ?? 'default'}, `
+    + `pack ms ${packMs ?? 'default'}, ${runContext()}\n`);
   console.log(comparisonTable([{ rate, label, baseline, candidate: packed }], 'ws-bind topic, packed'));
   console.log(`\n- packed page drains within 1 s: ${verdict(packed.drainMs <= 1000, `${fixed(packed.drainMs)} ms`)}`);
   console.log(`- packed page zero stale: ${verdict(packed.stale === 0, `${packed.stale} stale`)}`);

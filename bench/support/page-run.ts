@@ -42,7 +42,7 @@ const WARM_UP_ATTEMPTS = 10;
 const evaluate = <T>(measured: MeasuredPage, expression: string) => measured.page.evaluate(expression) as Promise<T>;
 
 /** Gives every key a value and waits until the page shows them all, resending while subscriptions settle. */
-async function warmUp(measured: MeasuredPage, feed: Feed): Promise<void> {
+export async function warmUp(measured: MeasuredPage, feed: Feed): Promise<void> {
   await evaluate(measured, 'window.bench.ready');
   await feed.waitForPage();
   let missing = Number.NaN;
@@ -56,7 +56,8 @@ async function warmUp(measured: MeasuredPage, feed: Feed): Promise<void> {
   throw new Error(`warm-up failed: ${missing} elements never showed their value`);
 }
 
-function mismatches(measured: MeasuredPage, expected: number[]): Promise<number> {
+/** How many elements do not show their `expected` value right now. */
+export function mismatches(measured: MeasuredPage, expected: number[]): Promise<number> {
   return evaluate<number>(measured, `window.bench.mismatches(${JSON.stringify(expected)})`);
 }
 

@@ -16,13 +16,18 @@ const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'te
 /** A running page server; `origin` is `http://127.0.0.1:PORT`. */
 export interface PageServer {
   origin: string;
+  /** The bundled library it serves at /ws-bind.js. */
+  library: string;
   close(): Promise<void>;
 }
 
-/** Bundles the library as one ESM file (minified, like dist/ws-bind.js). */
-async function bundleLibrary(): Promise<string> {
+/**
+ * Bundles the library as one ESM file: minified like dist/ws-bind.js, or readable (names kept, a
+ * `// path` comment before each module) so a CPU profile can name functions and files.
+ */
+async function bundleLibrary(minify: boolean): Promise<string> {
   const result = await build({
-    entryPoints: [LIBRARY_ENTRY], bundle: true, format: 'esm', minify: true, write: false, target: 'es2022',
+    entryPoints: [LIBRARY_ENTRY], bundle: true, format: 'esm', minify, write: false, target: 'es2022',
   });
   return result.outputFiles[0].text;
 }
@@ -33,9 +38,9 @@ async function readPage(pathname: string): Promise<string | undefined> {
   return readFile(path, 'utf8').catch(() => undefined);
 }
 
-/** Bundles src/index.ts, then serves it at /ws-bind.js next to the pages. */
-export async function startPageServer(): Promise<PageServer> {
-  const library = await bundleLibrary();
+/** Bundles src/index.ts (minified unless `minify` is false), then serves it at /ws-bind.js next to the pages. */
+export async function startPageServer({ minify = true } = {}): Promise<PageServer> {
+  const library = await bundleLibrary(minify);
   const server: Server = createServer((request, response) => {
     const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     const body = pathname === '/ws-bind.js' ? Promise.resolve(library) : readPage(pathname);
@@ -51,6 +56,7 @@ export async function startPageServer(): Promise<PageServer> {
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
+    library,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

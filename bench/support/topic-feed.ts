@@ -31,12 +31,12 @@ export class TopicFeed implements Feed {
 
   /**
    * Starts the reference server on 127.0.0.1 with only the firehose feed, silent until the benchmark
-   * publishes; `maxBuffer` overrides the server's slow-client limit (bytes).
+   * publishes; `maxBuffer` overrides the server's slow-client limit (bytes), `packMs` its packing window.
    */
-  static async start(keys: number, maxBuffer?: number): Promise<TopicFeed> {
+  static async start(keys: number, maxBuffer?: number, packMs?: number): Promise<TopicFeed> {
     const http = createHttpServer();
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-    const server = await createServer({ server: http, feeds: [FIREHOSE_TOPIC], firehoseRate: 0, maxBuffer });
+    const server = await createServer({ server: http, feeds: [FIREHOSE_TOPIC], firehoseRate: 0, maxBuffer, packMs });
     return new TopicFeed(http, server, keys, 'key');
   }
 
