@@ -9,25 +9,24 @@ function contentNodes(host: Element): ChildNode[] {
   return [...host.childNodes].filter((node) => !(node instanceof HTMLTemplateElement));
 }
 
-/** Replaces the content with one text node (reusing it when it is already the only one). */
+/** Replaces the content with one text node; a lone text node (the common case under a firehose) is rewritten in place. */
 export function writeText(host: Element, text: string): void {
-  const nodes = contentNodes(host);
-  const only = nodes.length === 1 ? nodes[0] : undefined;
-  if (only instanceof Text) {
+  const only = host.firstChild;
+  if (only instanceof Text && only === host.lastChild) {
     if (only.data !== text) only.data = text;
     return;
   }
-  for (const node of nodes) node.remove();
+  clearContent(host);
   host.append(text);
 }
 
 /** Replaces the content with an already sanitized fragment. */
 export function writeFragment(host: Element, fragment: DocumentFragment): void {
-  for (const node of contentNodes(host)) node.remove();
+  clearContent(host);
   host.append(fragment);
 }
 
-/** Removes the placeholder before the first entry goes in. */
+/** Removes the content (the placeholder, or what was rendered), keeping `<template>` children. */
 export function clearContent(host: Element): void {
   for (const node of contentNodes(host)) node.remove();
 }
