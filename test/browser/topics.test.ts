@@ -5,10 +5,10 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.js';
+import { entryTexts, mount, unmountAll } from './helpers.js';
 
 interface RefServer { port: number; url: string }
 
-const mounted: HTMLElement[] = [];
 const servers: number[] = [];
 
 async function startServer(options: Record<string, unknown> = {}): Promise<RefServer> {
@@ -21,25 +21,12 @@ function refCommand<R = unknown>(name: string, payload: Record<string, unknown>)
   return executeServerCommand<R, Record<string, unknown>>(name, payload);
 }
 
-/** Puts markup into the page the way an author's HTML would arrive. */
-function mount(markup: string): HTMLElement {
-  const container = document.createElement('div');
-  container.innerHTML = markup;
-  document.body.append(container);
-  mounted.push(container);
-  return container;
-}
-
-function texts(parent: Element): string[] {
-  return [...parent.children].map((child) => child.textContent ?? '');
-}
-
 function until(condition: () => boolean, message: string, timeout = 10000): Promise<void> {
   return waitUntil(condition, message, { timeout, interval: 20 });
 }
 
 afterEach(async () => {
-  for (const container of mounted.splice(0)) container.remove();
+  unmountAll();
   for (const port of servers.splice(0)) await refCommand('ref:stop', { port });
 });
 
@@ -127,7 +114,7 @@ describe('topic mode against the reference server', () => {
     expect(ack.detail.pos).to.be.a('string');
     await until(() => !send.hasAttribute('pending') && input.value === '', 'the ack should reset the form');
     for (const id of ['a-log', 'b-log']) {
-      await until(() => texts(page.querySelector(`#${id}`)!).includes('hello <b>world</b>'), `${id} should show the entry`);
+      await until(() => entryTexts(page.querySelector(`#${id}`)!).includes('hello <b>world</b>'), `${id} should show the entry`);
       expect(page.querySelectorAll(`#${id} b`).length, 'text stays text').to.equal(0);
     }
   });
@@ -158,7 +145,7 @@ describe('topic mode against the reference server', () => {
     await until(() => log.children.length === 3, 'three recent lines should show');
     await refCommand('ref:publish', { port, topic: 'chat/history', data: { name: 'bot', text: 'line 7' } });
     await until(() => log.children.length === 4, 'the live line should follow');
-    expect(texts(log)).to.deep.equal(['line 4', 'line 5', 'line 6', 'line 7']);
+    expect(entryTexts(log)).to.deep.equal(['line 4', 'line 5', 'line 6', 'line 7']);
   });
 
   it('loses no chat message and shows none twice while connections are killed mid-stream', async () => {
@@ -178,7 +165,7 @@ describe('topic mode against the reference server', () => {
     }
     await until(() => log.children.length >= total, `all ${total} messages should arrive`, 20000);
     const expected = Array.from({ length: total }, (_, n) => `m${n}`);
-    expect(texts(log)).to.deep.equal(expected);
+    expect(entryTexts(log)).to.deep.equal(expected);
   });
 
   it('receives a direct message in inbox/@me, also one sent while its connection was down', async () => {
@@ -196,12 +183,12 @@ describe('topic mode against the reference server', () => {
     await until(() => other.getAttribute('state') === 'open', 'the other page should open');
     mount(`<ws-send id="dm" source="other" topic="inbox/${myId}" data='{"name":"friend","text":"hi there"}'><button>DM</button></ws-send>`);
     document.querySelector<HTMLButtonElement>('#dm button')!.click();
-    await until(() => texts(inbox).includes('hi there'), 'the direct message should arrive');
+    await until(() => entryTexts(inbox).includes('hi there'), 'the direct message should arrive');
 
     await refCommand('ref:drop', { port });
     await refCommand('ref:publish', { port, topic: `inbox/${myId}`, data: { name: 'friend', text: 'while you were away' } });
-    await until(() => texts(inbox).includes('while you were away'), 'the message sent while down should arrive');
-    expect(texts(inbox)).to.deep.equal(['hi there', 'while you were away']);
+    await until(() => entryTexts(inbox).includes('while you were away'), 'the message sent while down should arrive');
+    expect(entryTexts(inbox)).to.deep.equal(['hi there', 'while you were away']);
   });
 
   it('binds one page to two server instances at once', async () => {
