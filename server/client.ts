@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { unpackFrame, type Json } from '../src/core/protocol.js';
+import { isPlainObject, unpackFrame, type Json } from '../src/core/protocol.js';
 
 const USAGE = `Usage: npm run client -- [--url URL] [--topic TOPIC]… [--history N] [--token T] [--name NAME] [--origin O]
   --url      endpoint (default ws://127.0.0.1:8787/feeds)
@@ -47,7 +47,7 @@ const unanswered = new Set<string>();
 function payload(line: string): Json {
   try {
     const parsed = JSON.parse(line) as Json;
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed;
+    if (isPlainObject(parsed)) return parsed;
   } catch {
     // Not JSON: the line is chat text.
   }

@@ -65,9 +65,7 @@ export function invalid(message: string): Refusal {
 }
 
 /** True for a plain JSON object. */
-export function isObject(value: Json | undefined): value is { [key: string]: Json } {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isPlainObject as isObject } from '../../src/core/protocol.js';
 
 /** Runs a feed's timer body, reporting failures instead of leaving promises unhandled. */
 export function every(ms: number, context: FeedContext, tick: () => Promise<unknown>): () => void {

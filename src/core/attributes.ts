@@ -3,8 +3,6 @@
  * attribute stays the source of truth (STYLE.md): `el.staleAfter = '5000'`
  * sets `stale-after`, `el.staleAfter` reads it back (null when absent).
  */
-import { errorMessage } from './errors.js';
-
 function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 }
@@ -30,13 +28,4 @@ export function numberAttribute(host: Element, name: string, fallback: number): 
   const text = host.getAttribute(name);
   const value = text === null || text.trim() === '' ? NaN : Number(text);
   return Number.isFinite(value) && value >= 0 ? value : fallback;
-}
-
-/** Runs a lifecycle step; anything it throws becomes a reported fault instead. */
-export function guarded(step: () => void, fault: (message: string) => void): void {
-  try {
-    step();
-  } catch (error) {
-    fault(errorMessage(error));
-  }
 }

@@ -1,45 +1,36 @@
 /**
- * One logical connection to an endpoint (SPEC 3.1, 4): it decodes frames,
- * enters topic mode on `welcome`, keeps per-topic positions and state copies,
- * sends in the order SPEC 3.1 gives after every (re)open, queues while
- * offline, watches the heartbeat and the page lifecycle, and hands every
- * message to its `Router`. Elements reach it through a controller.
+ * One logical connection to an endpoint (SPEC 3.1). It wires a transport to
+ * three parts, each its own module: the `ReconnectPolicy` (when and where to
+ * try again), the `TopicSession` (the topic protocol) and the `RawQueue`
+ * (sends kept while offline); it watches the heartbeat and the page
+ * lifecycle, and hands every message to its `Router`. Elements reach it
+ * through a controller.
  */
 import type { WsErrorDetail } from './errors.js';
-import { backoffDelay, sleep, whenOnline } from './backoff.js';
-import type { Heartbeat } from './heartbeat.js';
-import { watchPage } from './page-lifecycle.js';
 import type { WsCloseDetail, WsMessageDetail } from './events.js';
+import { Heartbeat } from './heartbeat.js';
+import { watchPage, whenOnline } from './page-lifecycle.js';
 import {
-  INBOX_ALIAS,
-  inboxTopic,
+  earliestPosition,
   readServerMessage,
   unpackFrame,
-  type ClientMessage,
-  type ErrorMessage,
   type MessageId,
   type Position,
   type PublishMessage,
-  type ServerMessage,
-  type TopicDataMessage,
 } from './protocol.js';
+import { RawQueue } from './raw-queue.js';
+import { ReconnectPolicy, type ReconnectOptions, type RetryDecision } from './reconnect-policy.js';
 import { Router, type Subscriber } from './router.js';
-import { TopicMemory } from './topics.js';
-import { createWebSocketTransport, lazyTransport, type Transport } from './transport.js';
+import { TopicSession } from './topic-session.js';
+import { createEventSourceTransport, createWebSocketTransport, type Transport, type TransportHandlers } from './transport.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'failed' | 'closed';
 
 /** How a connection behaves; the `<ws-source>` attributes of the same names. */
-export interface ConnectionOptions {
+export interface ConnectionOptions extends ReconnectOptions {
   /** Resolved endpoint URLs, tried in turn on reconnect (failover). */
   urls: readonly string[];
   transport?: 'ws' | 'sse';
-  /** First reconnect delay in ms (default 500). */
-  minDelay?: number;
-  /** Longest reconnect delay in ms (default 10000). */
-  maxDelay?: number;
-  /** Reconnect attempts before `failed` (default unlimited). */
-  maxRetries?: number;
   /** Raw sends kept while offline (default 1000). */
   queue?: number;
   /** Heartbeat period in ms; 0 or absent: none. */
@@ -65,18 +56,6 @@ export interface ConnectionSubscriber extends Subscriber {
   topicFailed(detail: WsErrorDetail): void;
 }
 
-/** `ack` / `publish-error` event detail for `<ws-send>`. */
-export interface PublishOutcome { id: MessageId; pos?: Position; code?: string; message?: string }
-
-/** A welcome that never comes within this time means a raw server (SPEC 3.1). */
-const WELCOME_TIMEOUT = 5000;
-/** Close codes that are not retried: bad token or origin, session taken over. */
-const FINAL_CODES = new Set([1008, 4000]);
-/** The server's close for a frame it would not take. */
-const TOO_LARGE = 1009;
-
-interface PendingPublish { message: PublishMessage; sentOn: number }
-
 /** Decodes a frame: JSON when it parses, else the text itself. */
 export function decodeFrame(text: string): unknown {
   try {
@@ -86,7 +65,10 @@ export function decodeFrame(text: string): unknown {
   }
 }
 
-/** A shared, reconnecting connection. Events: state, open, close, error, ack, publish-error. */
+const NO_RETRY: RetryDecision = { willRetry: false, retryIn: 0 };
+const AT_ONCE: RetryDecision = { willRetry: true, retryIn: 0 };
+
+/** A shared, reconnecting connection. Events: `state`, `open`, `close`, `error`. */
 export class Connection extends EventTarget {
   readonly router = new Router();
   /**
@@ -96,59 +78,67 @@ export class Connection extends EventTarget {
    */
   messageListener: ((detail: WsMessageDetail) => void) | undefined;
   readonly #options: ConnectionOptions;
-  #connectionState: ConnectionState = 'closed';
-  #transport: Transport | undefined;
-  readonly #topics = new Map<string, TopicMemory>();
-  readonly #publishes = new Map<MessageId, PendingPublish>();
-  #outbox: string[] = [];
-  #overflowReported = false;
-  #socket = 0;
+  readonly #policy: ReconnectPolicy;
+  readonly #session: TopicSession;
+  readonly #queue: RawQueue;
+  readonly #heartbeat: Heartbeat | undefined;
+  readonly #transport: Transport;
+  #state: ConnectionState = 'closed';
   #socketOpen = false;
-  #stopping = false;
-  #lastPublish: MessageId | undefined;
-  #immediate = false;
-  #retryDecision = { willRetry: false, retryIn: 0 };
-  #attempts = 0;
-  #nextDelay = 0;
-  #urlIndex = 0;
-  #topicMode = false;
-  #welcomed = false;
-  #protocolTimedOut = false;
-  /** `inbox/<id>` of the session, the wire name of `inbox/@me`. */
-  #inbox: string | undefined;
-  #resumeKey: string | undefined;
-  #welcomeTimer: ReturnType<typeof setTimeout> | undefined;
-  #heartbeat: Heartbeat | undefined;
-  #suspended = false;
+  /** The decision for a close this connection causes itself (a replaced socket), taken by the next `close`. */
+  #planned: RetryDecision | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Closed for the back/forward cache: `pageshow` reopens it. */
+  #frozen = false;
   #unwatchPage: (() => void) | undefined;
 
   constructor(options: ConnectionOptions) {
     super();
     this.#options = { ...options };
+    this.#policy = new ReconnectPolicy(options.urls.length, options);
+    this.#queue = new RawQueue(options.queue);
+    this.#session = new TopicSession({
+      send: (message) => this.#transport.send(JSON.stringify(message)),
+      welcomed: () => this.#becameOpen(),
+      request: (name) => this.#requestOf(name),
+      data: (name, data, message) => this.router.routeTopic(name, data, message, message.pos),
+      topicChanged: (name, change) => this.#eachSubscriber(name, (subscriber) => subscriber.topicChanged(change)),
+      topicFailed: (name, detail) => this.#eachSubscriber(name, (subscriber) => subscriber.topicFailed(detail)),
+      error: (detail) => this.#dispatch('error', detail),
+    }, options.tokenParam ? undefined : options.token);
     const period = options.heartbeat ?? 0;
-    if (period > 0) void this.#loadHeartbeat(period);
-  }
-
-  /** The heartbeat loads only for sources that ask for one; a socket that opened meanwhile starts it at once. */
-  async #loadHeartbeat(period: number): Promise<void> {
-    const { Heartbeat } = await import('./heartbeat.js');
-    this.#heartbeat = new Heartbeat(period, () => this.#ping(), () => this.#replaceSocket());
-    if (this.#socketOpen) this.#heartbeat.start();
+    this.#heartbeat = period > 0 ? new Heartbeat(period, () => this.#ping(), () => this.#replaceSocket('heartbeat timeout')) : undefined;
+    const handlers: TransportHandlers = {
+      open: () => this.#socketOpened(),
+      message: (text) => this.#received(text),
+      close: (code, reason) => this.#socketClosed(code, reason),
+    };
+    this.#transport = options.transport === 'sse' ? createEventSourceTransport(handlers) : createWebSocketTransport(handlers);
   }
 
   /** `connecting | open | reconnecting | failed | closed`. */
   get state(): ConnectionState {
-    return this.#connectionState;
+    return this.#state;
   }
 
-  /** The URL of the current attempt. */
+  /** The URL of the current (or next) attempt. */
   get url(): string {
-    return this.#transport?.url || this.#currentUrl();
+    const { urls, token, tokenParam } = this.#options;
+    const url = urls[this.#policy.urlIndex] ?? '';
+    if (!tokenParam || token === undefined) return url;
+    const withToken = new URL(url);
+    withToken.searchParams.set(tokenParam, token);
+    return withToken.href;
   }
 
   /** The configured endpoint URLs, in failover order. */
   get urls(): readonly string[] {
     return this.#options.urls;
+  }
+
+  /** The session id from `welcome` (topic mode). */
+  get session(): string | undefined {
+    return this.#session.id;
   }
 
   /** True for receive-only connections (`transport="sse"`). */
@@ -158,71 +148,56 @@ export class Connection extends EventTarget {
 
   /** Opens the connection (again); the start of its life or a manual retry. */
   start(): void {
-    if (this.#connectionState === 'closed' || this.#connectionState === 'failed') this.reconnect();
+    if (this.#state === 'closed' || this.#state === 'failed') this.reconnect();
   }
 
   /** Drops the current socket, if any, and connects again at once (also after `failed` or `close`). */
   reconnect(): void {
     this.#listenToPage(true);
-    this.#stopping = false;
-    this.#attempts = 0;
-    this.#transport ??= this.#createTransport();
+    this.#frozen = false;
+    this.#policy.reset();
     this.#setState(this.#socketOpen ? 'reconnecting' : 'connecting');
-    this.#restartNow();
+    this.#replaceSocket('reconnect');
   }
 
   /** Closes on purpose: no retry until `start` or `reconnect`. */
   close(): void {
     this.#listenToPage(false);
-    this.#stopping = true;
-    this.#transport?.stop(1000, '');
-    this.#setState('closed');
+    this.#shutDown('');
   }
 
-  /** Uses a new token from the next (re)connect; retries a connection refused for its token. */
+  /** A new token: sent at once as a fresh `auth` in topic mode, used for every later (re)connect; retries a refused connection. */
   setToken(token: string | undefined): void {
     this.#options.token = token;
-    if (this.#connectionState === 'failed') this.reconnect();
+    if (!this.#options.tokenParam) this.#session.setToken(token);
+    if (this.#state === 'failed') this.reconnect();
   }
 
-  /** Sends raw data (objects as JSON), queued while the connection is not open. */
+  /** Sends raw data (objects as JSON), queued while the socket is not open. */
   send(data: unknown): void {
     const text = typeof data === 'string' ? data : JSON.stringify(data);
-    if (this.#socketOpen && this.#outbox.length === 0 && this.#transport?.send(text)) return;
-    this.#outbox.push(text);
-    if (this.#outbox.length <= (this.#options.queue ?? 1000)) return;
-    this.#outbox.shift();
-    if (this.#overflowReported) return;
-    this.#overflowReported = true;
-    this.#fail({ kind: 'network', message: `send queue full (${this.#options.queue ?? 1000}): oldest messages dropped` });
+    if (this.#socketOpen && this.#queue.size === 0 && this.#transport.send(text)) return;
+    if (!this.#queue.push(text)) return;
+    this.#dispatch('error', { kind: 'network', message: `send queue full (${this.#queue.limit}): oldest messages dropped` });
   }
 
-  /** Publishes in topic mode; re-sent unchanged after a reconnect until acked or cancelled. */
-  publish(message: PublishMessage & { id: MessageId }): void {
-    const pending = { message, sentOn: -1 };
-    this.#publishes.set(message.id, pending);
-    if (this.#welcomed) this.#sendPublish(pending);
+  /**
+   * Publishes in topic mode, re-sent unchanged after each reconnect; resolves to the ack's position, rejects with a
+   * `PublishError` (the server's `error`, or no ack within `timeout` ms).
+   */
+  publish(message: PublishMessage & { id: MessageId }, timeout: number): Promise<Position> {
+    return this.#session.publish(message, timeout);
   }
 
-  /** Stops waiting for (and re-sending) a publish. */
-  cancelPublish(id: MessageId): void {
-    this.#publishes.delete(id);
-  }
-
-  /** Adds an element's subscriber; in topic mode subscribes to its topic if new. */
+  /** Adds an element's subscriber; in topic mode subscribes to its topic if new, else catches it up. */
   add(subscriber: ConnectionSubscriber): void {
     this.router.add(subscriber);
-    subscriber.linkChanged(this.#connectionState === 'open');
+    subscriber.linkChanged(this.#state === 'open');
     const { topic } = subscriber;
     if (topic === undefined) return;
-    const memory = this.#topics.get(topic);
-    if (!memory) {
-      this.#topics.set(topic, new TopicMemory());
-      if (this.#welcomed) this.#sendSubscribe(topic);
-      else this.#watchForWelcome();
-      return;
-    }
-    if (memory.isState && memory.state !== undefined) subscriber.deliver(memory.state, undefined, memory.pos);
+    const memory = this.#session.memoryOf(topic);
+    if (!memory) return this.#session.subscribe(topic);
+    if (memory.isState && memory.state !== undefined) this.router.deliverTo(subscriber, memory.state, undefined, memory.pos);
     if (memory.confirmed) subscriber.topicChanged('subscribed');
   }
 
@@ -230,81 +205,53 @@ export class Connection extends EventTarget {
   remove(subscriber: ConnectionSubscriber): void {
     this.router.delete(subscriber);
     const { topic } = subscriber;
-    if (topic === undefined || this.router.subscribersOf(topic).length > 0) return;
-    this.#topics.delete(topic);
-    if (this.#welcomed) this.#sendControl({ type: 'unsubscribe', topic: this.#wireTopic(topic) });
+    if (topic !== undefined && this.router.subscribersOf(topic).length === 0) this.#session.unsubscribe(topic);
   }
 
-  // ---- transport ------------------------------------------------------------
+  // ---- the socket's life ------------------------------------------------------
 
-  #createTransport(): Transport {
-    const handlers = {
-      nextUrl: () => this.#nextUrl(),
-      shouldRetry: (code: number) => this.#shouldRetry(code),
-      open: () => this.#opened(),
-      message: (text: string) => this.#received(text),
-      close: (code: number, reason: string) => this.#closed(code, reason),
-    };
-    if (this.#options.transport !== 'sse') return createWebSocketTransport(handlers);
-    return lazyTransport(async () => (await import('./sse-transport.js')).createEventSourceTransport(handlers));
-  }
-
-  #currentUrl(): string {
-    const { urls, token, tokenParam } = this.#options;
-    const url = urls[this.#urlIndex % urls.length] ?? '';
-    if (!tokenParam || token === undefined) return url;
-    const withToken = new URL(url);
-    withToken.searchParams.set(tokenParam, token);
-    return withToken.href;
-  }
-
-  async #nextUrl(): Promise<string> {
-    const delay = this.#nextDelay;
-    this.#nextDelay = 0;
-    await sleep(delay);
-    await whenOnline();
-    return this.#currentUrl();
-  }
-
-  #shouldRetry(code: number): boolean {
-    const { minDelay = 500, maxDelay = 10000, maxRetries = Infinity } = this.#options;
-    const willRetry = !this.#stopping && !FINAL_CODES.has(code) && this.#attempts < maxRetries;
-    this.#nextDelay = willRetry && !this.#immediate ? backoffDelay(this.#attempts++, minDelay, maxDelay) : 0;
-    if (willRetry) this.#urlIndex++;
-    this.#retryDecision = { willRetry, retryIn: this.#nextDelay };
-    return willRetry;
-  }
-
-  #opened(): void {
-    this.#socket++;
+  #socketOpened(): void {
     this.#socketOpen = true;
-    this.#welcomed = false;
-    this.#protocolTimedOut = false;
-    this.#attempts = 0;
+    this.#policy.opened();
     this.#heartbeat?.start();
-    this.#sendAuth();
-    if (this.#topicMode) this.#sendSubscriptions();
-    this.#flushOutbox();
-    this.#watchForWelcome();
-    if (!this.#topicMode) this.#becameOpen();
+    this.#session.opened();
+    for (const text of this.#queue.drain()) this.send(text);
+    if (!this.#session.topicMode) this.#becameOpen();
   }
 
-  #closed(code: number, reason: string): void {
+  #socketClosed(code: number, reason: string): void {
     this.#socketOpen = false;
-    this.#welcomed = false;
-    this.#stopTimers();
-    for (const memory of this.#topics.values()) memory.confirmed = false;
-    if (code === TOO_LARGE) this.#dropTooLarge();
-    const { willRetry, retryIn } = this.#stopping ? { willRetry: false, retryIn: 0 } : this.#retryDecision;
-    if (!this.#stopping) this.#setState(willRetry ? 'reconnecting' : 'failed');
-    this.#dispatch('close', { code, reason, willRetry, retryIn } satisfies WsCloseDetail);
+    this.#heartbeat?.stop();
+    this.#session.closed(code);
+    const decision = this.#state === 'closed' ? NO_RETRY : (this.#planned ?? this.#policy.afterClose(code));
+    this.#planned = undefined;
+    if (this.#state !== 'closed') this.#setState(decision.willRetry ? 'reconnecting' : 'failed');
+    this.#dispatch('close', { code, reason, ...decision } satisfies WsCloseDetail);
+    if (decision.willRetry) this.#connectAfter(decision.retryIn);
   }
 
-  /** After a 1009 close the publish that caused it is dropped, not re-sent forever (SPEC 4.4). */
-  #dropTooLarge(): void {
-    const id = this.#lastPublish;
-    if (id === undefined) return;
-    this.#settlePublish('publish-error', { id, code: 'too-large', message: 'the server refused a frame this large (1009)' });
+  /** Closes the current socket, if any, and connects again without a backoff delay. */
+  #replaceSocket(reason: string): void {
+    this.#planned = AT_ONCE;
+    this.#transport.close(1000, reason);
+    // No socket was there to report a close: connect now.
+    if (this.#planned === undefined) return;
+    this.#planned = undefined;
+    this.#connectAfter(0);
+  }
+
+  #connectAfter(delay: number): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(async () => {
+      await whenOnline();
+      if (this.#state === 'reconnecting' || this.#state === 'connecting') this.#transport.connect(this.url);
+    }, delay);
+  }
+
+  #shutDown(reason: string): void {
+    clearTimeout(this.#retryTimer);
+    this.#setState('closed');
+    this.#transport.close(1000, reason);
   }
 
   #becameOpen(): void {
@@ -317,9 +264,20 @@ export class Connection extends EventTarget {
   #received(text: string): void {
     this.#heartbeat?.received();
     const decoded = decodeFrame(text);
-    if (!this.#topicMode && readServerMessage(decoded)?.type === 'welcome') this.#topicMode = true;
-    if (!this.#topicMode) return this.#receivedRaw(decoded);
-    for (const message of unpackFrame(decoded)) this.#receivedTopicMessage(message);
+    if (!this.#session.topicMode && readServerMessage(decoded)?.type !== 'welcome') return this.#receivedRaw(decoded);
+    for (const raw of unpackFrame(decoded)) {
+      const message = readServerMessage(raw);
+      if (!message) {
+        this.#receivedRaw(raw);
+        continue;
+      }
+      if (this.messageListener) {
+        const topic = 'topic' in message ? message.topic : undefined;
+        this.messageListener({ data: 'data' in message ? message.data : message, topic });
+      }
+      this.router.routeRaw(message);
+      this.#session.receive(message);
+    }
   }
 
   #receivedRaw(message: unknown): void {
@@ -327,197 +285,26 @@ export class Connection extends EventTarget {
     this.router.routeRaw(message);
   }
 
-  #receivedTopicMessage(raw: unknown): void {
-    const message = readServerMessage(raw);
-    if (!message) return this.#receivedRaw(raw);
-    if (this.messageListener) {
-      const topic = 'topic' in message ? message.topic : undefined;
-      this.messageListener({ data: 'data' in message ? message.data : message, topic });
+  /** What a topic's subscribers ask for when (re)subscribing: the earliest `since`, the most `history`. */
+  #requestOf(name: string): { since?: Position; history?: number } {
+    let since: Position | undefined;
+    let history = 0;
+    for (const subscriber of this.router.subscribersOf(name) as ConnectionSubscriber[]) {
+      since = earliestPosition(since, subscriber.since);
+      history = Math.max(history, subscriber.history ?? 0);
     }
-    this.router.routeRaw(message);
-    this.#handle(message);
+    return { since, history };
   }
 
-  #handle(message: ServerMessage): void {
-    switch (message.type) {
-      case 'welcome':
-        return this.#welcome(message.id, message.resume);
-      case 'subscribed':
-        return this.#eachTopic(message.topic, (memory, name) => {
-          memory.advanceTo(message.pos);
-          memory.confirmed = true;
-          this.#tellTopic(name, (subscriber) => subscriber.topicChanged('subscribed'));
-        });
-      case 'event':
-      case 'snapshot':
-      case 'patch':
-        return this.#applyData(message);
-      case 'reset':
-        return this.#eachTopic(message.topic, (memory, name) => {
-          memory.pos = message.pos;
-          this.#tellTopic(name, (subscriber) => subscriber.topicChanged('reset'));
-        });
-      case 'ack':
-        return this.#settlePublish('ack', { id: message.id, pos: message.pos });
-      case 'error':
-        return this.#serverError(message);
-    }
-  }
-
-  /** The per-event path: one lookup by topic, no closures, no arrays (an inbox also goes to its alias). */
-  #applyData(message: TopicDataMessage): void {
-    this.#applyDataTo(message.topic, message);
-    if (message.topic === this.#inbox) this.#applyDataTo(INBOX_ALIAS, message);
-  }
-
-  #applyDataTo(name: string, message: TopicDataMessage): void {
-    const memory = this.#topics.get(name);
-    if (memory?.apply(message)) this.router.routeTopic(name, memory.dataOf(message), message, message.pos);
-  }
-
-  #welcome(id: string, resume: string): void {
-    this.#inbox = inboxTopic(id);
-    this.#resumeKey = resume;
-    clearTimeout(this.#welcomeTimer);
-    if (this.#welcomed) return;
-    this.#welcomed = true;
-    this.#sendSubscriptions();
-    if (this.#connectionState !== 'open') this.#becameOpen();
-  }
-
-  #serverError(message: ErrorMessage): void {
-    const detail: WsErrorDetail = { kind: 'server', message: message.message, code: message.code };
-    if (message.id !== undefined && this.#publishes.has(message.id)) {
-      return this.#settlePublish('publish-error', { id: message.id, code: message.code, message: message.message });
-    }
-    if (message.topic !== undefined && this.#topicNames(message.topic).some((name) => this.#topics.has(name))) {
-      const failed = { ...detail, topic: message.topic };
-      return this.#eachTopic(message.topic, (_memory, name) =>
-        this.#tellTopic(name, (subscriber) => subscriber.topicFailed(failed)),
-      );
-    }
-    this.#fail({ ...detail, ...(message.id !== undefined ? { id: message.id } : {}) });
-  }
-
-  #settlePublish(type: 'ack' | 'publish-error', outcome: PublishOutcome): void {
-    if (!this.#publishes.delete(outcome.id)) return;
-    this.#dispatch(type, outcome);
-  }
-
-  /** The element topic names a wire topic stands for (`inbox/<id>` is also `inbox/@me`). */
-  #topicNames(wireTopic: string): string[] {
-    const isInbox = wireTopic === this.#inbox;
-    return isInbox ? [wireTopic, INBOX_ALIAS] : [wireTopic];
-  }
-
-  #eachTopic(wireTopic: string, action: (memory: TopicMemory, name: string) => void): void {
-    for (const name of this.#topicNames(wireTopic)) {
-      const memory = this.#topics.get(name);
-      if (memory) action(memory, name);
-    }
-  }
-
-  #tellTopic(name: string, action: (subscriber: ConnectionSubscriber) => void): void {
+  #eachSubscriber(name: string, action: (subscriber: ConnectionSubscriber) => void): void {
     for (const subscriber of this.router.subscribersOf(name)) action(subscriber as ConnectionSubscriber);
   }
 
-  // ---- outgoing -------------------------------------------------------------
-
-  #wireTopic(topic: string): string {
-    return topic === INBOX_ALIAS && this.#inbox !== undefined ? this.#inbox : topic;
-  }
-
-  #sendControl(message: ClientMessage): void {
-    if (this.#socketOpen) this.#transport?.send(JSON.stringify(message));
-  }
-
-  #sendAuth(): void {
-    const { token, tokenParam } = this.#options;
-    const sendToken = token !== undefined && !tokenParam;
-    if (!sendToken && this.#resumeKey === undefined) return;
-    this.#sendControl({
-      type: 'auth',
-      ...(sendToken ? { token } : {}),
-      ...(this.#resumeKey !== undefined ? { resume: this.#resumeKey } : {}),
-    });
-  }
-
-  /** Sends every subscribe not yet sent on this socket, then the unacknowledged publishes. */
-  #sendSubscriptions(): void {
-    for (const topic of this.#topics.keys()) this.#sendSubscribe(topic);
-    for (const pending of this.#publishes.values()) this.#sendPublish(pending);
-  }
-
-  #sendSubscribe(topic: string): void {
-    const memory = this.#topics.get(topic);
-    if (!memory || memory.sentOn === this.#socket || !this.#socketOpen) return;
-    memory.sentOn = this.#socket;
-    const subscribers = this.router.subscribersOf(topic) as ConnectionSubscriber[];
-    const since = memory.since(subscribers.map((subscriber) => subscriber.since));
-    const history = Math.max(0, ...subscribers.map((subscriber) => subscriber.history ?? 0));
-    this.#sendControl({
-      type: 'subscribe',
-      topic: this.#wireTopic(topic),
-      ...(since !== undefined ? { since } : {}),
-      ...(since === undefined && history > 0 ? { history } : {}),
-    });
-  }
-
-  #sendPublish(pending: PendingPublish): void {
-    if (pending.sentOn === this.#socket || !this.#socketOpen) return;
-    pending.sentOn = this.#socket;
-    this.#lastPublish = pending.message.id;
-    this.#sendControl(pending.message);
-  }
-
-  #flushOutbox(): void {
-    const waiting = this.#outbox;
-    this.#outbox = [];
-    this.#overflowReported = false;
-    for (const text of waiting) this.send(text);
-  }
-
-  // ---- timers and the page ---------------------------------------------------
-
-  /** Without `welcome` 5 s after opening, topic elements learn the server speaks only raw. */
-  #watchForWelcome(): void {
-    if (!this.#socketOpen || this.#welcomed || this.router.topicNames().length === 0) return;
-    if (this.#protocolTimedOut) return this.#protocolFailure();
-    if (this.#welcomeTimer !== undefined) return;
-    this.#welcomeTimer = setTimeout(() => {
-      this.#welcomeTimer = undefined;
-      this.#protocolTimedOut = true;
-      this.#protocolFailure();
-    }, WELCOME_TIMEOUT);
-  }
-
-  #protocolFailure(): void {
-    const detail: WsErrorDetail = { kind: 'protocol', message: 'server does not speak the topic protocol' };
-    for (const topic of this.router.topicNames()) this.#tellTopic(topic, (subscriber) => subscriber.topicFailed(detail));
-  }
+  // ---- heartbeat and the page ---------------------------------------------------
 
   #ping(): void {
-    if (this.#topicMode) this.#sendControl({ type: 'ping' });
-    else if (this.#options.heartbeatMessage !== undefined) this.#transport?.send(this.#options.heartbeatMessage);
-  }
-
-  #replaceSocket(): void {
-    this.#stopTimers();
-    this.#restartNow('heartbeat timeout');
-  }
-
-  /** Replaces the socket without a backoff delay. */
-  #restartNow(reason?: string): void {
-    this.#immediate = true;
-    this.#transport?.restart(1000, reason);
-    this.#immediate = false;
-    this.#nextDelay = 0;
-  }
-
-  #stopTimers(): void {
-    this.#heartbeat?.stop();
-    clearTimeout(this.#welcomeTimer);
-    this.#welcomeTimer = undefined;
+    if (this.#session.topicMode) this.#transport.send('{"type":"ping"}');
+    else if (this.#options.heartbeatMessage !== undefined) this.#transport.send(this.#options.heartbeatMessage);
   }
 
   #listenToPage(on: boolean): void {
@@ -528,33 +315,24 @@ export class Connection extends EventTarget {
     }
     this.#unwatchPage ??= watchPage({
       frozen: () => {
-        this.#suspended = true;
-        this.#stopping = true;
-        this.#transport?.stop(1000, 'page hidden');
-        this.#setState('closed');
+        this.#frozen = true;
+        this.#shutDown('page hidden');
       },
-      restored: () => {
-        if (!this.#suspended) return;
-        this.#suspended = false;
-        this.reconnect();
-      },
+      restored: () => this.#frozen && this.reconnect(),
       visible: () => this.#heartbeat?.pingNow(),
     });
   }
 
   // ---- state and events -----------------------------------------------------
 
+  /** The one place the state changes: it fires `state`, and tells every subscriber when `open` begins or ends. */
   #setState(state: ConnectionState): void {
-    if (state === this.#connectionState) return;
-    const wasOpen = this.#connectionState === 'open';
-    this.#connectionState = state;
+    if (state === this.#state) return;
+    const wasOpen = this.#state === 'open';
+    this.#state = state;
     this.#dispatch('state', { state });
     if (wasOpen === (state === 'open')) return;
     for (const subscriber of this.router.all()) (subscriber as ConnectionSubscriber).linkChanged(state === 'open');
-  }
-
-  #fail(detail: WsErrorDetail): void {
-    this.#dispatch('error', detail);
   }
 
   #dispatch(type: string, detail: unknown): void {

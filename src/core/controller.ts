@@ -4,7 +4,8 @@
  * touch sockets; when `src` or `source` changes, `update()` moves them.
  */
 import type { Connection } from './connection.js';
-import { ConfigError, errorMessage } from './errors.js';
+import { ConfigError, errorMessage, type WsErrorDetail } from './errors.js';
+import { emit } from './events.js';
 import { registry } from './registry.js';
 import { resolveEndpoint, splitSources } from './url.js';
 
@@ -44,6 +45,8 @@ export class ConnectionController {
   #implicit = false;
   #listening = false;
   readonly #onSourcesChanged = (): void => this.update();
+  /** An implicit connection has no `<ws-source>` to report its faults (a full queue, a stray server error): its users do. */
+  readonly #onConnectionError = (event: Event): void => emit<WsErrorDetail>(this.#host, 'ws-error', (event as CustomEvent<WsErrorDetail>).detail);
 
   readonly #host: HTMLElement;
   readonly #client: ConnectionClient;
@@ -51,11 +54,6 @@ export class ConnectionController {
   constructor(host: HTMLElement, client: ConnectionClient) {
     this.#host = host;
     this.#client = client;
-  }
-
-  /** The connection in use, if any. */
-  get connection(): Connection | undefined {
-    return this.#current;
   }
 
   hostConnected(): void {
@@ -110,11 +108,16 @@ export class ConnectionController {
     }
     if (previous) {
       this.#client.detach(previous);
-      if (this.#implicit) registry.release(previous);
+      if (this.#implicit) {
+        previous.removeEventListener('error', this.#onConnectionError);
+        registry.release(previous);
+      }
     }
     this.#current = next;
     this.#implicit = implicit;
-    if (next) this.#client.attach(next);
+    if (!next) return;
+    if (implicit) next.addEventListener('error', this.#onConnectionError);
+    this.#client.attach(next);
   }
 
   #listen(on: boolean): void {

@@ -1,8 +1,8 @@
 /**
  * `match` conditions (SPEC 3.2): whitespace-separated `path=value` tests a
  * message must pass, compared as strings. Parsed once per attribute value;
- * the router indexes bindings by the first condition's key. Only elements
- * with a `match` load this parser; testing a message is `condition.ts`.
+ * the router indexes bindings by the first condition's key. Testing a
+ * message is `condition.ts`.
  *
  * A value may be quoted (`user.name="Ada L"`) to hold whitespace; a path's
  * bracket names may be quoted too (`a["x y"]=1`).
@@ -10,8 +10,6 @@
 import type { MatchCondition } from './condition.js';
 import { ConfigError } from './errors.js';
 import { parsePath, readQuoted, type PathSegment } from './path.js';
-
-export { conditionKey, matches, type MatchCondition } from './condition.js';
 
 /** A raw condition token and where its first `=` outside quotes is (-1: none). */
 interface Token { text: string; equals: number; end: number }

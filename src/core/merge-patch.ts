@@ -4,23 +4,19 @@
  * changed by identity: the target is never mutated and untouched branches
  * are shared with the result.
  */
+import { isPlainObject } from './protocol.js';
 
 type JsonObject = Record<string, unknown>;
 
 /** RFC 7386 JSON merge patch: returns the patched value without mutating `target`; unchanged branches are shared. */
 export function applyMergePatch(target: unknown, patch: unknown): unknown {
-  if (!isObject(patch)) return patch;
-  const result: JsonObject = isObject(target) ? { ...target } : {};
+  if (!isPlainObject(patch)) return patch;
+  const result: JsonObject = isPlainObject(target) ? { ...target } : {};
   for (const [name, value] of Object.entries(patch)) {
     if (value === null) delete result[name];
     else setOwn(result, name, applyMergePatch(ownValue(result, name), value));
   }
   return result;
-}
-
-/** A JSON object in the RFC's sense: not null and not an array. */
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Reads only own properties, so a patch key like `constructor` never merges into the prototype's. */

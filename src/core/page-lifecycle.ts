@@ -1,6 +1,7 @@
 /**
  * The page events a connection follows (SPEC 3.1): entering the
- * back/forward cache, coming back from it, and becoming visible again.
+ * back/forward cache, coming back from it, becoming visible again, and the
+ * browser coming back online.
  */
 
 /** What a connection does on each page event. */
@@ -25,4 +26,10 @@ export function watchPage(handlers: PageHandlers): () => void {
   return () => {
     for (const [type, listener] of Object.entries(listeners)) removeEventListener(type, listener);
   };
+}
+
+/** Resolves when the browser is (back) online. */
+export function whenOnline(): Promise<void> {
+  if (typeof navigator === 'undefined' || navigator.onLine !== false) return Promise.resolve();
+  return new Promise((resolve) => addEventListener('online', () => resolve(), { once: true }));
 }

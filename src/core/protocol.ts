@@ -129,7 +129,10 @@ const SERVER_RULES: Record<ServerMessage['type'], Record<string, Rule>> = {
   error: { code: 'string', message: 'string', id: 'id?', topic: 'string?' },
 };
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** True for a plain JSON object: not null, not an array. */
+export function isPlainObject(value: Json | undefined): value is { [key: string]: Json };
+export function isPlainObject(value: unknown): value is Record<string, unknown>;
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -161,7 +164,7 @@ type Fault = 'not-an-object' | 'no-type' | 'unknown-type' | 'unknown-code' | { f
 
 /** The first fault of a decoded message against a rule table; undefined when it holds. Allocates nothing on success. */
 function findFault(rules: Record<string, Record<string, Rule>>, value: unknown): Fault | undefined {
-  if (!isRecord(value)) return 'not-an-object';
+  if (!isPlainObject(value)) return 'not-an-object';
   const type = value.type;
   if (typeof type !== 'string') return 'no-type';
   if (!Object.prototype.hasOwnProperty.call(rules, type)) return 'unknown-type';

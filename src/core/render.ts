@@ -1,62 +1,70 @@
 /**
- * The DOM writes of `<ws-bind>` (SPEC 3.2 `mode`): text set as text, sanitized
- * HTML, and entries appended or prepended with a limit. A table of named
- * functions, so adding a mode is adding a row.
+ * The DOM writes of `<ws-bind>` (SPEC 3.2 `mode`): a table of named writers,
+ * one per mode, so adding a mode is adding a row. Text is set as text, HTML
+ * goes in only through the sanitizer, and entries are appended or prepended
+ * with a limit.
  */
+import { renderEntry, renderTemplate, type TemplateRenderer } from '../template/compile.js';
+import { clearContent, insertEntries, replaceContent, writeText } from './content.js';
+import { sanitizeHtml } from './sanitize.js';
+import type { FrameWork } from './scheduler.js';
 
-/** The element's own content, without `<template>` children. */
-function contentNodes(host: Element): ChildNode[] {
-  return [...host.childNodes].filter((node) => !(node instanceof HTMLTemplateElement));
+/** What a writer writes with: the element, how a value becomes text, and the author's template, if any. */
+export interface View {
+  readonly host: HTMLElement;
+  /** The value as display text (`format`). */
+  text(value: unknown): string;
+  readonly renderer: TemplateRenderer | undefined;
+  /** append/prepend: entries kept. */
+  readonly limit: number;
+  /** False while the placeholder is shown. */
+  readonly hasContent: boolean;
 }
 
-/** Replaces the content with one text node; a lone text node (the common case under a firehose) is rewritten in place. */
-export function writeText(host: Element, text: string): void {
-  const only = host.firstChild;
-  if (only instanceof Text && only === host.lastChild) {
-    if (only.data !== text) only.data = text;
-    return;
-  }
-  clearContent(host);
-  host.append(text);
-}
-
-/** Replaces the content with an already sanitized fragment. */
-export function writeFragment(host: Element, fragment: DocumentFragment): void {
-  clearContent(host);
-  host.append(fragment);
-}
-
-/** Removes the content (the placeholder, or what was rendered), keeping `<template>` children. */
-export function clearContent(host: Element): void {
-  for (const node of contentNodes(host)) node.remove();
-}
-
-/** The entries `limit` counts: element children other than `<template>` (whitespace between them is not one). */
-function entryElements(host: Element): Element[] {
-  return [...host.children].filter((child) => !(child instanceof HTMLTemplateElement));
-}
+/** A frame that had nothing to write for the element's mode. */
+export const NOTHING: unique symbol = Symbol('nothing');
 
 /**
- * Inserts one frame's entries in a single DOM write, newest at the end or the start, then trims to `limit`. A text
- * becomes a `<div>` holding it as text; a node (a rendered template) is inserted as is.
+ * Writes one frame's work; returns the value it wrote, `NOTHING`, or a promise of the value where the write finishes
+ * later (HTML whose fallback sanitizer loads first); a failed write rejects.
  */
-export function insertEntries(host: Element, entries: readonly (string | Node)[], where: 'append' | 'prepend', limit: number): void {
-  const fragment = document.createDocumentFragment();
-  const ordered = where === 'append' ? entries : [...entries].reverse();
-  for (const entry of ordered) {
-    if (typeof entry !== 'string') {
-      fragment.append(entry);
-      continue;
-    }
-    const holder = document.createElement('div');
-    holder.textContent = entry;
-    fragment.append(holder);
-  }
-  if (where === 'append') host.append(fragment);
-  else host.insertBefore(fragment, contentNodes(host)[0] ?? null);
-  const kept = entryElements(host);
-  const excess = kept.length - limit;
-  if (excess <= 0) return;
-  const dropped = where === 'append' ? kept.slice(0, excess) : kept.slice(kept.length - excess);
-  for (const node of dropped) node.remove();
+export type Writer = (view: View, work: FrameWork) => unknown;
+
+/** One writer per `mode`. */
+export const WRITERS = {
+  replace(view, work) {
+    if (!work.hasLatest) return NOTHING;
+    if (view.renderer) renderTemplate(view.host, view.renderer, work.latest);
+    else writeText(view.host, view.text(work.latest));
+    return work.latest;
+  },
+  append: (view, work) => writeEntries(view, work, 'append'),
+  prepend: (view, work) => writeEntries(view, work, 'prepend'),
+  html(view, work) {
+    if (!work.hasLatest) return NOTHING;
+    const value = work.latest;
+    const write = (fragment: DocumentFragment): unknown => (replaceContent(view.host, fragment), value);
+    const sanitized = sanitizeHtml(String(value ?? ''));
+    return sanitized instanceof Promise ? sanitized.then(write) : write(sanitized);
+  },
+} satisfies Record<string, Writer>;
+
+/** The modes `mode` accepts. */
+export type Mode = keyof typeof WRITERS;
+
+/** The names `mode` accepts, for error messages. */
+export const MODES = Object.keys(WRITERS) as Mode[];
+
+/** True for the modes whose every message is an entry, not a replacement. */
+export function addsEntries(mode: Mode): boolean {
+  return mode === 'append' || mode === 'prepend';
+}
+
+function writeEntries(view: View, work: FrameWork, where: 'append' | 'prepend'): unknown {
+  if (work.entries.length === 0) return NOTHING;
+  if (!view.hasContent) clearContent(view.host);
+  const { renderer } = view;
+  const entry = (value: unknown): string | Node => (renderer ? renderEntry(renderer, value) : view.text(value));
+  insertEntries(view.host, work.entries.map(entry), where, view.limit);
+  return work.entries[work.entries.length - 1];
 }

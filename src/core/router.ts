@@ -107,6 +107,11 @@ export class Router {
     this.#topics.get(topic)?.route(data, message, pos);
   }
 
+  /** Delivers to one subscriber whose conditions the data meets (a late joiner catching up on a topic's state). */
+  deliverTo(subscriber: Subscriber, data: unknown, message: unknown, pos?: Position): void {
+    if (matches(data, subscriber.conditions)) subscriber.deliver(data, message, pos);
+  }
+
   /** The subscribers of one topic. */
   subscribersOf(topic: string): Subscriber[] {
     return [...(this.#topics.get(topic)?.all() ?? [])];

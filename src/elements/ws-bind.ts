@@ -1,21 +1,19 @@
 import { ElementBase } from '../core/element-base.js';
-import type { Politeness } from '../core/announcer.js';
-import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.js';
-import { Binding, type BindingConfig, type BindingState } from '../core/binding.js';
-import type { Connection } from '../core/connection.js';
+import { announce, type Politeness } from '../core/announcer.js';
+import { numberAttribute, reflectAttributes } from '../core/attributes.js';
+import { BindController, type BindSettings } from '../core/bind-controller.js';
 import { ConnectionController } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
-import { errorMessage, type WsErrorDetail } from '../core/errors.js';
-import { emit, reportConfigFault, type WsUpdateDetail } from '../core/events.js';
-import type { FormatOptions, Formatter } from '../core/format.js';
-import { MISSING, parsePath } from '../core/path.js';
-import { clearContent, insertEntries, writeFragment, writeText } from '../core/render.js';
-import { formatText } from '../core/text.js';
-import type { TemplateRenderer } from '../template/compile.js';
-import { DEFAULT_ENTRY_LIMIT, scheduler, type FrameTarget, type FrameWork } from '../core/scheduler.js';
-
-type Mode = 'replace' | 'append' | 'prepend' | 'html';
-const MODES: readonly Mode[] = ['replace', 'append', 'prepend', 'html'];
+import { ConfigError, errorMessage } from '../core/errors.js';
+import { emit, type WsUpdateDetail } from '../core/events.js';
+import { Faults } from '../core/faults.js';
+import { createFormatter, isTimeDependent } from '../core/format.js';
+import { parseMatch } from '../core/match.js';
+import { whileParsing } from '../core/parsing.js';
+import { parsePath } from '../core/path.js';
+import { MODES, type Mode } from '../core/render.js';
+import { DEFAULT_ENTRY_LIMIT } from '../core/scheduler.js';
+import { compileTemplate, type TemplateRenderer } from '../template/compile.js';
 
 /** Attributes whose change rebuilds the binding; `src` and `source` move the connection instead. */
 const CONFIG_ATTRIBUTES = [
@@ -23,52 +21,8 @@ const CONFIG_ATTRIBUTES = [
   'stale-after', 'announce', 'announce-every', 'history', 'since',
 ];
 
-interface BindSettings {
-  binding: BindingConfig;
-  /** The author's `<template>` child, rendered with the value as context (each entry, in append/prepend). */
-  template: HTMLTemplateElement | undefined;
-  locale: string | undefined;
-  /** The value formatter; undefined while the Intl formats load, or when they refused the settings. */
-  format: Formatter | undefined;
-  /** Settles once `format` is known: the formatter, or undefined after a fault. */
-  formatReady: Promise<Formatter | undefined>;
-  timeDependent: boolean;
-  mode: Mode;
-  limit: number;
-  announce: Politeness | undefined;
-  announceEvery: number;
-}
-
-/** A loader that imports a module the first time it is asked for, and hands back that same promise after. */
-function lazily<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
-}
-
-/** The template compiler (and lit-html), only for pages that use a `<template>` child. */
-const loadTemplates = lazily(() => import('../template/compile.js'));
-
-/** The Intl formats, only for elements that use one (`text` needs none). */
-const loadFormats = lazily(() => import('../core/format.js'));
-
-/** The `match` parser, once the first element with a `match` has loaded it. */
-let parseMatch: typeof import('../core/match.js').parseMatch | undefined;
-
-/** Loads the `match` parser, only for pages that use `match` (testing conditions is always there, in the router). */
-const loadMatchParser = lazily(async () => {
-  parseMatch = (await import('../core/match.js')).parseMatch;
-});
-
-/** The screen-reader announcer, only for elements with `announce`. */
-const loadAnnouncer = lazily(() => import('../core/announcer.js'));
-
-/** DOMPurify, only for pages that use mode="html". */
-const loadSanitizer = lazily(() => import('dompurify').then(({ default: purify }) =>
-  (html: string) => purify.sanitize(html, { RETURN_DOM_FRAGMENT: true }),
-));
-
-/** Attributes that only the Intl formats read; an element that sets one has them checked. */
-const FORMAT_ATTRIBUTES = ['locale', 'currency', 'digits'];
+/** Every default of `<ws-bind>`'s attributes. */
+const DEFAULTS = { mode: 'replace', format: 'text', announceEvery: 5000 } as const;
 
 /**
  * Renders what arrives on a connection into its own light DOM: a value
@@ -97,13 +51,13 @@ const FORMAT_ATTRIBUTES = ['locale', 'currency', 'digits'];
  * @attr stale - Reflected: present exactly when the state is stale.
  * @attr data-trend - Reflected: up, down or same when a numeric value changes.
  * @fires ws-update - After the DOM was written; detail `{value, previous}`.
- * @fires ws-error - A configuration fault (kind `config`) or a refused subscription; detail `{kind, message, code?, topic?}`.
+ * @fires ws-error - A configuration fault (kind `config`), a refused subscription or a connection fault; detail `{kind, message, code?, topic?, id?}`.
  * @cssstate waiting - No value yet.
  * @cssstate live - Has a value, its connection is open, its subscription confirmed and it is fresh.
  * @cssstate stale - Has a value that is not live: silent too long, disconnected or reset.
  * @cssstate error - A configuration fault.
  */
-export class WsBindElement extends ElementBase implements FrameTarget {
+export class WsBindElement extends ElementBase {
   static observedAttributes = ['src', 'source', ...CONFIG_ATTRIBUTES];
 
   declare src: string | null;
@@ -118,370 +72,151 @@ export class WsBindElement extends ElementBase implements FrameTarget {
   declare since: string | null;
 
   readonly #internals = attachInternals(this);
-  readonly #controller = new ConnectionController(this, {
-    attach: (connection) => this.#attach(connection),
-    detach: (connection) => this.#detach(connection),
-    fault: (message) => {
-      this.#sourceFault = message;
-      this.#report(message);
-    },
+  readonly #faults = new Faults(this, () => this.#showState());
+  readonly #bind = new BindController(this, {
+    stateChanged: () => this.#showState(),
+    written: (value, previous) => this.#written(value, previous),
+    failed: (detail) => emit(this, 'ws-error', detail),
+    linkFault: (message) => this.#faults.set('link', message),
   });
-  #settings: BindSettings | undefined;
-  #binding: Binding | undefined;
-  #connection: Connection | undefined;
-  #configFault: string | undefined;
-  #sourceFault: string | undefined;
-  #linkFault: string | undefined;
-  #bindingState: BindingState = 'waiting';
-  #latestValue: unknown;
-  #latestMessage: unknown;
-  #latestData: unknown = MISSING;
-  #renderedValue: unknown;
-  #hasContent = false;
-  #renderPending = false;
-  #renderer: Promise<TemplateRenderer | undefined> | undefined;
+  readonly #connection = new ConnectionController(this, {
+    attach: (connection) => {
+      this.#faults.set('source', undefined);
+      this.#bind.attach(connection);
+    },
+    detach: (connection) => this.#bind.detach(connection),
+    fault: (message) => this.#faults.set('source', message),
+  });
+  /** The `<template>` the settings were read with, so a template parsed later is noticed. */
+  #template: HTMLTemplateElement | undefined;
   #templateWatch: MutationObserver | undefined;
-  #trend: string | undefined;
-  #clock: ReturnType<typeof setInterval> | undefined;
+  #stopParsingWatch: (() => void) | undefined;
+  #politeness: Politeness | undefined;
+  #announceEvery: number = DEFAULTS.announceEvery;
 
   /** The latest selected value (updated at once, even while rendering waits). */
   get value(): unknown {
-    return this.#latestValue;
+    return this.#bind.value;
   }
 
   /** The latest message this element accepted. */
   get message(): unknown {
-    return this.#latestMessage;
+    return this.#bind.message;
   }
 
   connectedCallback(): void {
-    guarded(() => {
-      this.#hasContent ||= this.hasAttribute('since');
-      this.#afterMatchParser(() => {
-        this.#configure();
-        this.#controller.hostConnected();
-        this.#showState();
-      });
-    }, (message) => this.#fault(message));
+    this.#faults.guard(() => {
+      this.#configure();
+      this.#connection.hostConnected();
+      // Children the parser adds after the start tag (a `<template>`) are read when they arrive.
+      this.#stopParsingWatch = whileParsing(this, () => this.#findTemplate() !== this.#template && this.#configure());
+      this.#showState();
+    });
   }
 
   disconnectedCallback(): void {
-    guarded(() => {
-      this.#controller.hostDisconnected();
-      scheduler.cancel(this);
-      clearInterval(this.#clock);
+    this.#faults.guard(() => {
+      this.#connection.hostDisconnected();
+      this.#bind.stop();
       this.#templateWatch?.disconnect();
-    }, (message) => this.#fault(message));
+      this.#stopParsingWatch?.();
+    });
   }
 
   attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
     if (previous === next || !this.isConnected) return;
-    guarded(() => {
-      if (name === 'src' || name === 'source') this.#controller.update();
-      else this.#afterMatchParser(() => this.#configure());
-    }, (message) => this.#fault(message));
+    this.#faults.guard(() => (name === 'src' || name === 'source' ? this.#connection.update() : this.#configure()));
   }
 
-  /**
-   * Runs `step` (guarded) now, or, for an element with a `match` before the parser has loaded, once it has: the element
-   * waits unconfigured and unconnected meanwhile, so it never reads messages it cannot filter yet.
-   */
-  #afterMatchParser(step: () => void): void {
-    const fault = (message: string): void => this.#fault(message);
-    if (parseMatch || !this.getAttribute('match')?.trim()) return guarded(step, fault);
-    loadMatchParser().then(
-      () => this.isConnected && guarded(step, fault),
-      (error: unknown) => fault(`could not load the match parser: ${errorMessage(error)}`),
-    );
-  }
-
-  /** Parses every attribute; on a fault keeps the content and the old binding stops. */
+  /** Reads every attribute; on a fault the content stays and the old binding stops. */
   #configure(): void {
-    let settings: BindSettings;
+    let settings: BindSettings | undefined;
     try {
       settings = this.#readSettings();
+      this.#faults.set('config', undefined);
     } catch (error) {
-      this.#settings = undefined;
-      this.#unbind();
-      return this.#fault(errorMessage(error));
+      this.#faults.set('config', errorMessage(error));
     }
-    this.#settings = settings;
-    this.#configFault = undefined;
-    this.#loadFormatter(settings);
-    if (settings.mode === 'html') void loadSanitizer();
-    this.#renderer = settings.template ? this.#compile(settings.template, settings.locale) : undefined;
-    this.#watchTemplate(settings.template);
-    this.#restartClock();
-    this.#rebind();
-    this.#reselect();
+    this.#bind.configure(settings);
     this.#showState();
   }
 
   #readSettings(): BindSettings {
-    const mode = (this.getAttribute('mode') || 'replace') as Mode;
-    if (!MODES.includes(mode)) throw new Error(`unknown mode "${mode}" (expected one of ${MODES.join(', ')})`);
-    const format = this.getAttribute('format') ?? undefined;
-    const announceAttr = this.getAttribute('announce');
-    if (announceAttr !== null && announceAttr !== 'polite' && announceAttr !== 'assertive') {
-      throw new Error(`unknown announce "${announceAttr}" (expected polite or assertive)`);
+    const mode = this.getAttribute('mode') || DEFAULTS.mode;
+    if (!(MODES as string[]).includes(mode)) throw new ConfigError(`unknown mode "${mode}" (expected one of ${MODES.join(', ')})`);
+    const politeness = this.getAttribute('announce');
+    if (politeness !== null && politeness !== 'polite' && politeness !== 'assertive') {
+      throw new ConfigError(`unknown announce "${politeness}" (expected polite or assertive)`);
     }
-    const topic = this.getAttribute('topic') ?? undefined;
+    this.#politeness = politeness ?? undefined;
+    this.#announceEvery = numberAttribute(this, 'announce-every', DEFAULTS.announceEvery);
     const locale = this.getAttribute('locale') || this.closest('[lang]')?.getAttribute('lang') || undefined;
-    const template = [...this.children].find(
-      (child): child is HTMLTemplateElement => child instanceof HTMLTemplateElement && !child.hasAttribute('each'),
-    );
+    const format = this.getAttribute('format') || DEFAULTS.format;
+    const digits = this.getAttribute('digits');
+    const template = this.#watchTemplate(mode === 'html' ? undefined : this.#findTemplate());
     return {
-      template: mode === 'html' ? undefined : template,
-      locale,
       binding: {
-        topic,
+        topic: this.getAttribute('topic') ?? undefined,
         select: parsePath(this.getAttribute('select') ?? ''),
-        conditions: parseMatch?.(this.getAttribute('match') ?? '') ?? [],
+        conditions: parseMatch(this.getAttribute('match') ?? ''),
         since: this.getAttribute('since') ?? undefined,
         history: numberAttribute(this, 'history', 0) || undefined,
         staleAfter: numberAttribute(this, 'stale-after', 0),
       },
-      format: undefined,
-      formatReady: Promise.resolve(undefined),
-      timeDependent: format === 'relative',
-      mode,
+      mode: mode as Mode,
       limit: numberAttribute(this, 'limit', 0) || DEFAULT_ENTRY_LIMIT,
-      announce: announceAttr ?? undefined,
-      announceEvery: numberAttribute(this, 'announce-every', 5000),
+      format: createFormatter({
+        format,
+        locale,
+        currency: this.getAttribute('currency') ?? undefined,
+        digits: digits === null ? undefined : Number(digits),
+      }),
+      renderer: template ? compileChild(template, locale) : undefined,
+      ages: isTimeDependent(format),
     };
   }
 
-  /**
-   * Gives the settings their formatter: `text` at once, any other after the Intl formats load; a format, locale, currency
-   * or digits they refuse is a fault of these settings only (newer ones may already have replaced them).
-   */
-  #loadFormatter(settings: BindSettings): void {
-    const format = this.getAttribute('format') || 'text';
-    if (format === 'text' && !FORMAT_ATTRIBUTES.some((name) => this.hasAttribute(name))) {
-      settings.format = formatText;
-      settings.formatReady = Promise.resolve(formatText);
-      return;
-    }
-    const digits = this.getAttribute('digits');
-    const options: FormatOptions = {
-      format,
-      locale: settings.locale,
-      currency: this.getAttribute('currency') ?? undefined,
-      digits: digits === null ? undefined : Number(digits),
-    };
-    settings.formatReady = loadFormats().then(({ createFormatter }) => {
-      settings.format = createFormatter(options);
-      return settings.format;
-    }).catch((error: unknown) => {
-      if (this.#settings === settings) this.#fault(errorMessage(error));
-      return undefined;
-    });
+  #findTemplate(): HTMLTemplateElement | undefined {
+    return [...this.children].find(
+      (child): child is HTMLTemplateElement => child instanceof HTMLTemplateElement && !child.hasAttribute('each'),
+    );
   }
 
-  // ---- connection ------------------------------------------------------------
-
-  #attach(connection: Connection): void {
-    this.#connection = connection;
-    this.#sourceFault = undefined;
-    this.#rebind();
-    this.#showState();
-  }
-
-  #detach(connection: Connection): void {
-    if (this.#connection !== connection) return;
-    this.#unbind();
-    this.#connection = undefined;
-  }
-
-  /** Builds a binding for the current settings and connection; the new one joins before the old leaves. */
-  #rebind(): void {
-    const connection = this.#connection;
-    const settings = this.#settings;
-    const previous = this.#binding;
-    this.#binding = undefined;
-    this.#linkFault = undefined;
-    if (connection && settings) {
-      if (settings.binding.topic !== undefined && connection.receiveOnly) {
-        this.#linkFault = `topic "${settings.binding.topic}" needs a WebSocket source: SSE is raw mode only`;
-        this.#report(this.#linkFault);
-      } else {
-        const binding = new Binding(settings.binding, {
-          bindingValue: (value, data, message) => this.#accept(value, data, message),
-          bindingState: (state) => this.#stateChanged(state),
-          bindingFailed: (detail) => this.#failed(detail),
-        }, this.#hasContent || this.#latestData !== MISSING);
-        this.#binding = binding;
-        connection.add(binding);
-      }
-    }
-    if (previous) {
-      previous.dispose();
-      connection?.remove(previous);
-    }
-  }
-
-  #unbind(): void {
-    if (!this.#binding) return;
-    this.#binding.dispose();
-    this.#connection?.remove(this.#binding);
-    this.#binding = undefined;
-  }
-
-  // ---- values ----------------------------------------------------------------
-
-  #accept(value: unknown, data: unknown, message: unknown): void {
-    this.#trend = trendOf(value, this.#latestValue) ?? this.#trend;
-    this.#latestValue = value;
-    this.#latestMessage = message;
-    this.#latestData = data;
-    this.#queue(value);
-  }
-
-  /** A new `select` re-renders the last message. */
-  #reselect(): void {
-    if (this.#latestData === MISSING || !this.#binding) return;
-    const value = this.#binding.read(this.#latestData);
-    if (value === MISSING || value === this.#latestValue) return;
-    this.#latestValue = value;
-    this.#queue(value);
-  }
-
-  #queue(value: unknown): void {
-    this.#renderPending = true;
-    const mode = this.#settings?.mode ?? 'replace';
-    if (mode === 'append' || mode === 'prepend') scheduler.add(this, value, this.#settings?.limit);
-    else scheduler.set(this, value);
-  }
-
-  /** `format="relative"` text ages: rewrite it every second (no `ws-update`: the value did not change). */
-  #restartClock(): void {
-    clearInterval(this.#clock);
-    const settings = this.#settings;
-    if (!settings?.timeDependent || settings.mode !== 'replace') return;
-    this.#clock = setInterval(() => {
-      if (this.#hasContent && this.#latestData !== MISSING && !document.hidden && settings.format) {
-        writeText(this, settings.format(this.#renderedValue));
-      }
-    }, 1000);
-  }
-
-  /**
-   * Writes one frame's work; called by the scheduler.
-   * @internal
-   */
-  renderFrame(work: FrameWork): void {
-    this.#renderPending = false;
-    const settings = this.#settings;
-    if (!settings) return;
-    if (settings.mode === 'html') return void this.#renderHtml(work);
-    if (this.#renderer) return void this.#renderTemplate(work, this.#renderer);
-    if (settings.format) return this.#renderText(work, settings.format);
-    // The first frames after a change of format wait for the Intl formats, in order.
-    void settings.formatReady.then((format) => {
-      if (format && this.#settings === settings) this.#renderText(work, format);
-    });
-  }
-
-  #renderText(work: FrameWork, format: Formatter): void {
-    this.#write(work, format, (value) => writeText(this, format(value)));
-  }
-
-  /** Writes a frame: its entries, each made by `entry` (append/prepend), or its latest value through `replace`. */
-  #write(work: FrameWork, entry: (value: unknown) => string | Node, replace: (value: unknown) => void): void {
-    const { mode = 'replace', limit = DEFAULT_ENTRY_LIMIT } = this.#settings ?? {};
-    const previous = this.#renderedValue;
-    let value: unknown;
-    if (mode === 'append' || mode === 'prepend') {
-      if (work.entries.length === 0) return;
-      if (!this.#hasContent) clearContent(this);
-      insertEntries(this, work.entries.map(entry), mode, limit);
-      value = work.entries[work.entries.length - 1];
-    } else {
-      if (!work.hasLatest) return;
-      value = work.latest;
-      replace(value);
-    }
-    this.#written(value, previous);
-  }
-
-  /** A change to the template's content recompiles it, as an attribute change would. */
-  #watchTemplate(template: HTMLTemplateElement | undefined): void {
+  /** A change to the template's content (also the parser filling it) reconfigures, as an attribute change would. */
+  #watchTemplate(template: HTMLTemplateElement | undefined): HTMLTemplateElement | undefined {
+    if (template === this.#template) return template;
+    this.#template = template;
     this.#templateWatch?.disconnect();
-    if (!template) return;
-    this.#templateWatch = new MutationObserver(() => this.#afterMatchParser(() => this.#configure()));
+    if (!template) return template;
+    this.#templateWatch = new MutationObserver(() => this.#faults.guard(() => this.#configure()));
     this.#templateWatch.observe(template.content, { childList: true, subtree: true, characterData: true, attributes: true });
-  }
-
-  /** Compiles the author's template; a bad path or format in it is a configuration fault. */
-  async #compile(template: HTMLTemplateElement, locale: string | undefined): Promise<TemplateRenderer | undefined> {
-    const { compileTemplate } = await loadTemplates();
-    try {
-      return compileTemplate(template, locale);
-    } catch (error) {
-      this.#fault(`template error: ${errorMessage(error)}`);
-      return undefined;
-    }
-  }
-
-  async #renderTemplate(work: FrameWork, compiled: Promise<TemplateRenderer | undefined>): Promise<void> {
-    const [renderer, { renderTemplate, renderEntry }] = await Promise.all([compiled, loadTemplates()]);
-    if (renderer) this.#write(work, (value) => renderEntry(renderer, value), (value) => renderTemplate(this, renderer, value));
-  }
-
-  async #renderHtml(work: FrameWork): Promise<void> {
-    const sanitize = await loadSanitizer();
-    // html mode only ever replaces, so `String` never makes an entry.
-    this.#write(work, String, (value) => writeFragment(this, sanitize(String(value ?? ''))));
+    return template;
   }
 
   #written(value: unknown, previous: unknown): void {
-    this.#hasContent = true;
-    this.#renderedValue = value;
-    if (this.#trend && this.dataset.trend !== this.#trend) this.dataset.trend = this.#trend;
+    const trend = this.#bind.trend;
+    if (trend && this.dataset.trend !== trend) this.dataset.trend = trend;
     this.#showState();
     emit<WsUpdateDetail>(this, 'ws-update', { value, previous });
-    const { announce: politeness, announceEvery } = this.#settings ?? {};
-    if (politeness) void loadAnnouncer().then(({ announce }) => announce(this, politeness, announceEvery ?? 5000));
-  }
-
-  // ---- state -----------------------------------------------------------------
-
-  /** The state shows with the DOM write it belongs to, so `live` never shows an old value. */
-  #stateChanged(state: BindingState): void {
-    this.#bindingState = state;
-    if (!this.#renderPending) this.#showState();
+    if (this.#politeness) announce(this, this.#politeness, this.#announceEvery);
   }
 
   #showState(): void {
-    const faulty = this.#configFault ?? this.#sourceFault ?? this.#linkFault;
-    const state = faulty === undefined ? this.#bindingState : 'error';
+    const state = this.#faults.any ? 'error' : this.#bind.state;
     // Runs after every render: touch the DOM only when the state changed.
     if (this.getAttribute('state') === state) return;
     reflectState(this, this.#internals, state);
     this.toggleAttribute('stale', state === 'stale');
   }
-
-  #failed(detail: WsErrorDetail): void {
-    emit(this, 'ws-error', detail);
-  }
-
-  /** An attribute fault: keep the content, show `error`, tell the page. */
-  #fault(message: string): void {
-    this.#configFault = message;
-    this.#report(message);
-  }
-
-  /** Shows the current faults and dispatches `ws-error` (kind `config`) for this one. */
-  #report(message: string): void {
-    this.#showState();
-    reportConfigFault(this, message);
-  }
 }
 
-/** up, down or same between two numeric values; undefined otherwise. */
-function trendOf(value: unknown, previous: unknown): string | undefined {
-  if (typeof value !== 'number' || typeof previous !== 'number') return undefined;
-  return value > previous ? 'up' : value < previous ? 'down' : 'same';
+/** Compiles the author's template; a bad path, pipe or `each` in it is a configuration fault naming the template. */
+function compileChild(template: HTMLTemplateElement, locale: string | undefined): TemplateRenderer {
+  try {
+    return compileTemplate(template, locale);
+  } catch (error) {
+    throw new ConfigError(`template error: ${errorMessage(error)}`);
+  }
 }
 
 reflectAttributes(WsBindElement, ['src', 'source', 'topic', 'select', 'match', 'format', 'mode', 'limit', 'stale-after', 'since']);

@@ -1,13 +1,16 @@
 import { ElementBase } from '../core/element-base.js';
-import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.js';
-import type { Connection, PublishOutcome } from '../core/connection.js';
+import { numberAttribute, reflectAttributes } from '../core/attributes.js';
+import type { Connection } from '../core/connection.js';
 import { ConnectionController } from '../core/controller.js';
-import type { WsErrorDetail } from '../core/errors.js';
-import { emit, reportConfigFault, type WsAckDetail, type WsSentDetail } from '../core/events.js';
+import { errorMessage, type WsErrorDetail } from '../core/errors.js';
+import { emit, type WsAckDetail, type WsSentDetail } from '../core/events.js';
+import { Faults } from '../core/faults.js';
 import { controlFields, formFields, parseData, publishId } from '../core/payload.js';
-import type { Json, MessageId } from '../core/protocol.js';
+import type { Json } from '../core/protocol.js';
+import { PublishError } from '../core/topic-session.js';
 
-interface Waiting { form: HTMLFormElement | undefined; timer: ReturnType<typeof setTimeout> }
+/** Every default of `<ws-send>`'s attributes. */
+const DEFAULTS = { on: ['submit', 'click'], ackTimeout: 10000 } as const;
 
 /**
  * Sends what the user does: a submitted form, a clicked button or a changed
@@ -37,25 +40,27 @@ export class WsSendElement extends ElementBase {
   declare topic: string | null;
   declare data: string | null;
 
+  readonly #faults = new Faults(this, () => this.#showState());
   #connection: Connection | undefined;
-  readonly #waiting = new Map<MessageId, Waiting>();
+  /** Publishes waiting for their ack. */
+  #pending = 0;
   #listenedTypes: string[] = [];
   #debounceTimer: ReturnType<typeof setTimeout> | undefined;
   #throttledUntil = 0;
   readonly #controller = new ConnectionController(this, {
     attach: (connection) => this.#attach(connection),
-    detach: (connection) => this.#detach(connection),
-    fault: (message) => this.#showFault(message),
+    detach: (connection) => {
+      if (this.#connection === connection) this.#connection = undefined;
+    },
+    fault: (message) => this.#faults.set('source', message),
   });
-  readonly #onAction = (event: Event): void => guarded(() => this.#act(event), (message) => this.#showFault(message));
-  readonly #onAck = (event: Event): void => this.#settle((event as CustomEvent<PublishOutcome>).detail, true);
-  readonly #onRefused = (event: Event): void => this.#settle((event as CustomEvent<PublishOutcome>).detail, false);
+  readonly #onAction = (event: Event): void => this.#faults.guard(() => this.#act(event));
 
   connectedCallback(): void {
-    guarded(() => {
+    this.#faults.guard(() => {
       this.#listen();
       this.#controller.hostConnected();
-    }, (message) => this.#showFault(message));
+    });
   }
 
   disconnectedCallback(): void {
@@ -65,7 +70,7 @@ export class WsSendElement extends ElementBase {
 
   attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
     if (previous === next || !this.isConnected) return;
-    guarded(() => (name === 'on' ? this.#listen() : this.#controller.update()), (message) => this.#showFault(message));
+    this.#faults.guard(() => (name === 'on' ? this.#listen() : this.#controller.update()));
   }
 
   #listen(types = this.#actionTypes()): void {
@@ -76,21 +81,13 @@ export class WsSendElement extends ElementBase {
 
   #actionTypes(): string[] {
     const on = this.getAttribute('on')?.trim();
-    return on ? on.split(/\s+/) : ['submit', 'click'];
+    return on ? on.split(/\s+/) : [...DEFAULTS.on];
   }
 
   #attach(connection: Connection): void {
     this.#connection = connection;
-    if (connection.receiveOnly) return this.#showFault('cannot send on an SSE source (receive-only)');
-    this.removeAttribute('state');
-    connection.addEventListener('ack', this.#onAck);
-    connection.addEventListener('publish-error', this.#onRefused);
-  }
-
-  #detach(connection: Connection): void {
-    connection.removeEventListener('ack', this.#onAck);
-    connection.removeEventListener('publish-error', this.#onRefused);
-    if (this.#connection === connection) this.#connection = undefined;
+    this.#faults.set('source', undefined);
+    this.#faults.set('link', connection.receiveOnly ? 'cannot send on an SSE source (receive-only)' : undefined);
   }
 
   /** Turns one user action into a send, respecting the default listeners, debounce and throttle. */
@@ -103,7 +100,7 @@ export class WsSendElement extends ElementBase {
     const fields = form && event.type === 'submit'
       ? formFields(form, (event as SubmitEvent).submitter)
       : controlFields(target?.closest('button, input, select, textarea') ?? null);
-    const sendNow = (): void => this.#sendPayload(fields, form ?? undefined);
+    const sendNow = (): void => this.#faults.guard(() => this.#send(fields, form ?? undefined));
     const debounce = numberAttribute(this, 'debounce', 0);
     if (debounce > 0) {
       clearTimeout(this.#debounceTimer);
@@ -118,63 +115,44 @@ export class WsSendElement extends ElementBase {
     sendNow();
   }
 
-  #sendPayload(fields: Record<string, unknown>, form: HTMLFormElement | undefined): void {
-    let data: Record<string, unknown>;
-    try {
-      data = { ...parseData(this.getAttribute('data')), ...fields };
-    } catch (error) {
-      return this.#showFault((error as Error).message);
-    }
+  #send(fields: Record<string, unknown>, form: HTMLFormElement | undefined): void {
+    const data = { ...parseData(this.getAttribute('data')), ...fields };
     const connection = this.#connection;
-    if (!connection) return this.#showFault('has no connection to send on');
-    if (connection.receiveOnly) return this.#showFault('cannot send on an SSE source (receive-only)');
-    this.removeAttribute('state');
+    if (!connection) throw new Error('has no connection to send on');
+    if (connection.receiveOnly) throw new Error('cannot send on an SSE source (receive-only)');
+    this.#faults.set('config', undefined);
     const topic = this.getAttribute('topic');
     if (topic === null) {
       connection.send(data);
       return emit<WsSentDetail>(this, 'ws-sent', { data });
     }
     const id = publishId();
-    this.#wait(id, form);
-    connection.publish({ type: 'publish', topic, data: data as Json, id });
+    const acked = connection.publish({ type: 'publish', topic, data: data as Json, id }, numberAttribute(this, 'ack-timeout', DEFAULTS.ackTimeout));
+    this.#setPending(+1);
     emit<WsSentDetail>(this, 'ws-sent', { data, id });
+    acked.then(
+      (pos) => {
+        this.#setPending(-1);
+        if (!this.hasAttribute('keep')) form?.reset();
+        emit<WsAckDetail>(this, 'ws-ack', { id, pos });
+      },
+      (error: unknown) => {
+        this.#setPending(-1);
+        const kind = error instanceof PublishError ? error.kind : 'server';
+        const code = error instanceof PublishError ? error.code : undefined;
+        emit<WsErrorDetail>(this, 'ws-error', { kind, message: errorMessage(error), id, ...(code !== undefined ? { code } : {}) });
+      },
+    );
   }
 
-  #wait(id: MessageId, form: HTMLFormElement | undefined): void {
-    const timeout = numberAttribute(this, 'ack-timeout', 10000);
-    const timer = setTimeout(() => {
-      this.#connection?.cancelPublish(id);
-      this.#finish(id);
-      emit<WsErrorDetail>(this, 'ws-error', { kind: 'timeout', message: `no ack within ${timeout} ms`, id });
-    }, timeout);
-    this.#waiting.set(id, { form, timer });
-    this.setAttribute('pending', '');
+  #setPending(change: number): void {
+    this.#pending += change;
+    this.toggleAttribute('pending', this.#pending > 0);
   }
 
-  #settle(outcome: PublishOutcome, acked: boolean): void {
-    const waiting = this.#finish(outcome.id);
-    if (!waiting) return;
-    if (!acked) {
-      return emit<WsErrorDetail>(this, 'ws-error', {
-        kind: 'server', message: outcome.message ?? 'publish refused', code: outcome.code, id: outcome.id,
-      });
-    }
-    if (!this.hasAttribute('keep')) waiting.form?.reset();
-    emit<WsAckDetail>(this, 'ws-ack', { id: outcome.id, pos: outcome.pos ?? '' });
-  }
-
-  #finish(id: MessageId): Waiting | undefined {
-    const waiting = this.#waiting.get(id);
-    if (!waiting) return undefined;
-    clearTimeout(waiting.timer);
-    this.#waiting.delete(id);
-    this.toggleAttribute('pending', this.#waiting.size > 0);
-    return waiting;
-  }
-
-  #showFault(message: string): void {
-    this.setAttribute('state', 'error');
-    reportConfigFault(this, message);
+  #showState(): void {
+    if (this.#faults.any) this.setAttribute('state', 'error');
+    else this.removeAttribute('state');
   }
 }
 

@@ -1,16 +1,20 @@
 import { ElementBase } from '../core/element-base.js';
-import { guarded, numberAttribute, reflectAttributes } from '../core/attributes.js';
+import { numberAttribute, reflectAttributes } from '../core/attributes.js';
 import { Connection, type ConnectionOptions, type ConnectionState } from '../core/connection.js';
 import { resolveSources, sourcesChanged } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
-import { errorMessage } from '../core/errors.js';
-import { emit, reportConfigFault } from '../core/events.js';
+import { ConfigError } from '../core/errors.js';
+import { emit } from '../core/events.js';
+import { Faults } from '../core/faults.js';
 import { GRACE_PERIOD } from '../core/registry.js';
 
 /** Attributes whose change replaces the connection; `token` alone is used from the next (re)connect. */
 const CONNECTION_ATTRIBUTES = [
   'src', 'transport', 'heartbeat', 'heartbeat-message', 'queue', 'min-delay', 'max-delay', 'max-retries', 'token-param',
 ];
+
+/** Every default of `<ws-source>`'s attributes. */
+const DEFAULTS = { transport: 'ws', minDelay: 500, maxDelay: 10000, maxRetries: Infinity, queue: 1000 } as const;
 
 /** Connection events forwarded as the element's own. */
 const FORWARDED: Record<string, string> = {
@@ -26,7 +30,7 @@ const FORWARDED: Record<string, string> = {
  *
  * @attr src - One or more endpoint URLs separated by spaces, tried in turn on reconnect.
  * @attr transport - ws (default) or sse (receive-only, raw mode).
- * @attr token - Topic mode: sent in the first frame as `{"type":"auth","token":T}`; a change is used from the next connect.
+ * @attr token - Topic mode: sent in the first frame as `{"type":"auth","token":T}`; a change is sent at once as a fresh `auth` and used for every later connect.
  * @attr token-param - Puts `token` in the URL query under this name instead (for raw servers).
  * @attr heartbeat - ms between pings; a connection silent for twice that is replaced.
  * @attr heartbeat-message - Raw mode: the text sent as a ping.
@@ -55,9 +59,12 @@ export class WsSourceElement extends ElementBase {
   declare transport: string | null;
 
   readonly #internals = attachInternals(this);
+  readonly #faults = new Faults(this, () => {
+    this.#showState();
+    sourcesChanged();
+  });
   #current: Connection | undefined;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
-  #fault: string | undefined;
 
   /**
    * The connection this source owns, for the elements that name it.
@@ -69,7 +76,12 @@ export class WsSourceElement extends ElementBase {
 
   /** connecting, open, reconnecting, failed, closed or error. */
   get state(): ConnectionState | 'error' {
-    return this.#fault !== undefined ? 'error' : (this.#current?.state ?? 'closed');
+    return this.#faults.any ? 'error' : (this.#current?.state ?? 'closed');
+  }
+
+  /** The session id from the server's `welcome` (topic mode). */
+  get session(): string | undefined {
+    return this.#current?.session;
   }
 
   /** The URL in use. */
@@ -94,9 +106,9 @@ export class WsSourceElement extends ElementBase {
 
   connectedCallback(): void {
     clearTimeout(this.#closeTimer);
-    guarded(() => {
+    this.#faults.guard(() => {
       if (!this.#current) this.#replaceConnection();
-    }, (message) => this.#showFault(message));
+    });
   }
 
   disconnectedCallback(): void {
@@ -106,21 +118,16 @@ export class WsSourceElement extends ElementBase {
 
   attributeChangedCallback(name: string, previous: string | null, next: string | null): void {
     if (previous === next || !this.isConnected) return;
-    guarded(() => {
+    this.#faults.guard(() => {
       if (name === 'token' && this.#current) this.#current.setToken(next ?? undefined);
       else this.#replaceConnection();
-    }, (message) => this.#showFault(message));
+    });
   }
 
   #replaceConnection(): void {
     this.#dropConnection();
-    let options: ConnectionOptions;
-    try {
-      options = this.#readOptions();
-    } catch (error) {
-      return this.#showFault(errorMessage(error));
-    }
-    this.#fault = undefined;
+    const options = this.#readOptions();
+    this.#faults.set('config', undefined);
     const connection = new Connection(options);
     for (const [type, event] of Object.entries(FORWARDED)) {
       connection.addEventListener(type, (e) => emit(this, event, (e as CustomEvent).detail));
@@ -143,28 +150,21 @@ export class WsSourceElement extends ElementBase {
 
   #readOptions(): ConnectionOptions {
     const src = this.getAttribute('src');
-    if (src === null || src.trim() === '') throw new Error('needs a src attribute');
-    const transport = this.getAttribute('transport') || 'ws';
-    if (transport !== 'ws' && transport !== 'sse') throw new Error(`unknown transport "${transport}" (expected ws or sse)`);
+    if (src === null || src.trim() === '') throw new ConfigError('needs a src attribute');
+    const transport = this.getAttribute('transport') || DEFAULTS.transport;
+    if (transport !== 'ws' && transport !== 'sse') throw new ConfigError(`unknown transport "${transport}" (expected ws or sse)`);
     return {
       urls: resolveSources(src, transport),
       transport,
-      minDelay: numberAttribute(this, 'min-delay', 500),
-      maxDelay: numberAttribute(this, 'max-delay', 10000),
-      maxRetries: numberAttribute(this, 'max-retries', Infinity),
-      queue: numberAttribute(this, 'queue', 1000),
+      minDelay: numberAttribute(this, 'min-delay', DEFAULTS.minDelay),
+      maxDelay: numberAttribute(this, 'max-delay', DEFAULTS.maxDelay),
+      maxRetries: numberAttribute(this, 'max-retries', DEFAULTS.maxRetries),
+      queue: numberAttribute(this, 'queue', DEFAULTS.queue),
       heartbeat: numberAttribute(this, 'heartbeat', 0),
       heartbeatMessage: this.getAttribute('heartbeat-message') ?? undefined,
       token: this.getAttribute('token') ?? undefined,
       tokenParam: this.getAttribute('token-param') ?? undefined,
     };
-  }
-
-  #showFault(message: string): void {
-    this.#fault = message;
-    this.#showState();
-    sourcesChanged();
-    reportConfigFault(this, message);
   }
 
   #showState(): void {

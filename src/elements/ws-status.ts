@@ -1,9 +1,9 @@
 import { ElementBase } from '../core/element-base.js';
-import { guarded } from '../core/attributes.js';
 import type { Connection } from '../core/connection.js';
 import { ConnectionController } from '../core/controller.js';
 import { attachInternals, reflectState } from '../core/element-state.js';
-import { reportConfigFault, type WsCloseDetail } from '../core/events.js';
+import type { WsCloseDetail } from '../core/events.js';
+import { Faults } from '../core/faults.js';
 
 /** The label of each state, each overridable through the slot of that name; the others (failed, closed, offline) say "Offline". */
 const LABELS: Record<string, string> = {
@@ -55,13 +55,13 @@ export class WsStatusElement extends ElementBase {
   readonly #countdown = document.createElement('span');
   readonly #retry = document.createElement('button');
   #connection: Connection | undefined;
-  #fault: string | undefined;
+  readonly #faults = new Faults(this, () => this.#render());
   #retryAt = 0;
   #ticker: ReturnType<typeof setInterval> | undefined;
   readonly #controller = new ConnectionController(this, {
     attach: (connection) => this.#attach(connection),
     detach: (connection) => this.#detach(connection),
-    fault: (message) => this.#showFault(message),
+    fault: (message) => this.#faults.set('source', message),
   });
   readonly #refresh = (): void => this.#render();
   readonly #onClose = (event: Event): void => {
@@ -88,13 +88,13 @@ export class WsStatusElement extends ElementBase {
   }
 
   connectedCallback(): void {
-    guarded(() => {
+    this.#faults.guard(() => {
       if (!this.hasAttribute('role')) this.setAttribute('role', 'status');
       addEventListener('online', this.#refresh);
       addEventListener('offline', this.#refresh);
       this.#controller.hostConnected();
       this.#render();
-    }, (message) => this.#showFault(message));
+    });
   }
 
   disconnectedCallback(): void {
@@ -105,16 +105,16 @@ export class WsStatusElement extends ElementBase {
   }
 
   attributeChangedCallback(_name: string, previous: string | null, next: string | null): void {
-    if (previous !== next && this.isConnected) guarded(() => this.#controller.update(), (message) => this.#showFault(message));
+    if (previous !== next && this.isConnected) this.#faults.guard(() => this.#controller.update());
   }
 
   /** The shown state: the connection's, or `error`. */
   get state(): string {
-    return this.#fault !== undefined ? 'error' : (this.#connection?.state ?? 'connecting');
+    return this.#faults.any ? 'error' : (this.#connection?.state ?? 'connecting');
   }
 
   #attach(connection: Connection): void {
-    this.#fault = undefined;
+    this.#faults.set('source', undefined);
     this.#connection = connection;
     connection.addEventListener('state', this.#refresh);
     connection.addEventListener('close', this.#onClose);
@@ -125,12 +125,6 @@ export class WsStatusElement extends ElementBase {
     connection.removeEventListener('state', this.#refresh);
     connection.removeEventListener('close', this.#onClose);
     if (this.#connection === connection) this.#connection = undefined;
-  }
-
-  #showFault(message: string): void {
-    this.#fault = message;
-    this.#render();
-    reportConfigFault(this, message);
   }
 
   /** Updates dot, label and button; only a state change alters the announced text. */

@@ -10,7 +10,7 @@ import { html, render, type TemplateResult } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { createFormatter, formatText } from '../core/format.js';
 import { MISSING, parsePath, selectPath } from '../core/path.js';
-import { clearContent } from '../core/render.js';
+import { clearContent } from '../core/content.js';
 
 /** Renders a compiled template for one context value. */
 export type TemplateRenderer = (context: unknown) => TemplateResult;

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { conditionKey, matches, parseMatch } from '../../src/core/match.js';
+import { conditionKey, matches } from '../../src/core/condition.js';
+import { parseMatch } from '../../src/core/match.js';
 import { ConfigError } from '../../src/core/errors.js';
 
 test('conditions are path=value tokens separated by whitespace', () => {
