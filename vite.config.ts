@@ -11,7 +11,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const entry = fileURLToPath(new URL('./src/index.ts', import.meta.url));
 
 /** Packages the unbundled build imports instead of copying, so an app that already uses them loads them once. */
-const dependencies = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'partysocket', 'dompurify'];
+const dependencies = ['lit', 'lit-html', 'lit-element', '@lit/reactive-element', 'dompurify'];
 
 /** Whether an import names one of the runtime dependencies or one of their subpaths (`lit/decorators.js`). */
 export function isDependency(id: string): boolean {

@@ -50,14 +50,13 @@ const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.tim
 
 /** The stages of the message path (STYLE.md, "The way a message travels") and the modules whose time is theirs. */
 const STAGES: Record<string, string[]> = {
-  'connection: JSON.parse, unpack, positions': ['src/core/connection.ts', 'src/core/protocol.ts', 'src/core/topics.ts', 'src/core/transport.ts'],
-  partysocket: ['node_modules/partysocket'],
+  'connection: JSON.parse, unpack, positions': ['src/core/connection.ts', 'src/core/topic-session.ts', 'src/core/protocol.ts', 'src/core/topics.ts', 'src/core/transport.ts'],
   'routing: index, match': ['src/core/router.ts', 'src/core/condition.ts', 'src/core/match.ts'],
   'binding: select, positions': ['src/core/binding.ts', 'src/core/path.ts'],
   scheduler: ['src/core/scheduler.ts'],
-  'DOM writes (render.ts)': ['src/core/render.ts', 'src/core/text.ts', 'src/core/format.ts'],
+  'DOM writes (render.ts)': ['src/core/render.ts', 'src/core/content.ts', 'src/core/text.ts', 'src/core/format.ts'],
   'ws-update events (emit, CustomEvent, dispatchEvent)': ['src/core/events.ts'],
-  'element callbacks (ws-bind.ts: accept, queue, write, state)': ['src/elements/', 'src/core/element-state.ts', 'src/core/element-base.ts'],
+  'element callbacks (ws-bind.ts: accept, queue, write, state)': ['src/elements/', 'src/core/bind-controller.ts', 'src/core/element-state.ts', 'src/core/element-base.ts'],
   lit: ['node_modules/lit', 'node_modules/@lit'],
   'benchmark recorder (both pages pay it)': ['recorder.js'],
 };

@@ -6,13 +6,15 @@
  * reads attributes into `BindSettings` and reflects what this reports.
  */
 import { Binding, type BindingConfig, type BindingState } from './binding.js';
+import type { MatchCondition } from './condition.js';
 import type { Connection } from './connection.js';
 import { errorMessage, type WsErrorDetail } from './errors.js';
 import type { Formatter } from './format.js';
-import { MISSING } from './path.js';
+import { KeyedEntries } from './keyed-entries.js';
+import { MISSING, type PathSegment } from './path.js';
 import { addsEntries, NOTHING, WRITERS, type Mode, type View } from './render.js';
 import { scheduler, type FrameTarget, type FrameWork } from './scheduler.js';
-import { writeText } from './content.js';
+import { clearContent, copyContent, writeText } from './content.js';
 import type { TemplateRenderer } from '../template/compile.js';
 
 /** What the element's attributes say, parsed. */
@@ -26,6 +28,13 @@ export interface BindSettings {
   renderer: TemplateRenderer | undefined;
   /** `format="relative"`: the text ages, so it is rewritten every second. */
   ages: boolean;
+  /** `mode="keyed"`: the `key` paths (the first that resolves wins) and the `remove` conditions. */
+  keys: PathSegment[][];
+  remove: MatchCondition[];
+  /** `first`: only the first message of each connection. */
+  first: boolean;
+  /** `clear-on="reconnect"`: back to the placeholder when the connection reopens. */
+  clearOnReconnect: boolean;
 }
 
 /** What the controller tells its element. */
@@ -57,6 +66,21 @@ export class BindController implements FrameTarget, View {
   #renderPending = false;
   #trend: string | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
+  #connectionOpens: Connection | undefined;
+  /** `mode="keyed"`: the entries so far. */
+  #entries: KeyedEntries | undefined;
+  /** `mode="count"`: messages accepted since the connection opened. */
+  #count = 0;
+  /** `first`: the message of this connection was taken. */
+  #firstTaken = false;
+  /** Copies of the placeholder, taken before the first write, for `clear-on="reconnect"`. */
+  #placeholder: Node[] | undefined;
+  /** A (re)open of the connection: `first` re-arms, `count` starts over, `clear-on="reconnect"` clears. */
+  readonly #onOpen = (): void => {
+    this.#firstTaken = false;
+    this.#count = 0;
+    if (this.#settings?.clearOnReconnect && this.#hasContent) this.#backToPlaceholder();
+  };
 
   constructor(host: HTMLElement, events: BindEvents) {
     this.host = host;
@@ -101,8 +125,11 @@ export class BindController implements FrameTarget, View {
 
   /** New settings (undefined: a fault; the old binding stops and the content stays). */
   configure(settings: BindSettings | undefined): void {
+    const previous = this.#settings;
     this.#settings = settings;
     if (settings?.binding.since !== undefined) this.#hasContent = true;
+    if (settings?.mode !== 'keyed') this.#entries = undefined;
+    else if (!this.#entries || !sameEntries(previous, settings)) this.#entries = new KeyedEntries(settings.keys, settings.remove, settings.limit);
     this.#restartClock();
     this.#rebind();
     if (settings) this.#reselect();
@@ -111,6 +138,7 @@ export class BindController implements FrameTarget, View {
   /** The element now uses `connection`. */
   attach(connection: Connection): void {
     this.#connection = connection;
+    this.#listenForOpens(connection);
     this.#rebind();
   }
 
@@ -118,6 +146,7 @@ export class BindController implements FrameTarget, View {
   detach(connection: Connection): void {
     if (this.#connection !== connection) return;
     this.#unbind();
+    this.#listenForOpens(undefined);
     this.#connection = undefined;
   }
 
@@ -137,6 +166,7 @@ export class BindController implements FrameTarget, View {
     const settings = this.#settings;
     if (!settings) return;
     const previous = this.#renderedValue;
+    if (!this.#hasContent && settings.clearOnReconnect) this.#placeholder ??= copyContent(this.host);
     const written = WRITERS[settings.mode](this, work);
     if (!(written instanceof Promise)) return this.#written(written, previous);
     written.then(
@@ -179,6 +209,17 @@ export class BindController implements FrameTarget, View {
   // ---- values ------------------------------------------------------------------
 
   #accept(value: unknown, data: unknown, message: unknown): void {
+    const settings = this.#settings;
+    if (settings?.first) {
+      if (this.#firstTaken) return;
+      this.#firstTaken = true;
+    }
+    if (this.#entries) {
+      if (!this.#entries.accept(value, data)) return;
+      value = this.#entries.toObject();
+    } else if (settings?.mode === 'count') {
+      value = ++this.#count;
+    }
     this.#trend = trendOf(value, this.#latestValue) ?? this.#trend;
     this.#latestValue = value;
     this.#latestMessage = message;
@@ -188,7 +229,8 @@ export class BindController implements FrameTarget, View {
 
   /** A new `select` re-renders the last message. */
   #reselect(): void {
-    if (this.#latestData === MISSING || !this.#binding) return;
+    const mode = this.#settings?.mode;
+    if (this.#latestData === MISSING || !this.#binding || mode === 'keyed' || mode === 'count') return;
     const value = this.#binding.read(this.#latestData);
     if (value === MISSING || value === this.#latestValue) return;
     this.#latestValue = value;
@@ -209,6 +251,25 @@ export class BindController implements FrameTarget, View {
     this.#events.written(value, previous);
   }
 
+  #listenForOpens(connection: Connection | undefined): void {
+    this.#connectionOpens?.removeEventListener('open', this.#onOpen);
+    this.#connectionOpens = connection;
+    connection?.addEventListener('open', this.#onOpen);
+  }
+
+  /** `clear-on="reconnect"`: the placeholder again, no value, and a fresh binding that waits for one. */
+  #backToPlaceholder(): void {
+    scheduler.cancel(this);
+    this.#renderPending = false;
+    clearContent(this.host);
+    this.host.append(...(this.#placeholder ?? []).map((node) => node.cloneNode(true)));
+    this.#hasContent = false;
+    this.#latestData = MISSING;
+    this.#latestValue = this.#latestMessage = this.#renderedValue = undefined;
+    if (this.#entries && this.#settings) this.#entries = new KeyedEntries(this.#settings.keys, this.#settings.remove, this.#settings.limit);
+    this.#rebind();
+  }
+
   /** `format="relative"` text ages: rewrite it every second (no `ws-update`: the value did not change). */
   #restartClock(): void {
     clearInterval(this.#clock);
@@ -225,6 +286,12 @@ export class BindController implements FrameTarget, View {
     this.#state = state;
     if (!this.#renderPending) this.#events.stateChanged(state);
   }
+}
+
+/** Whether two keyed settings keep the same entries (same keys, removal and limit). */
+function sameEntries(previous: BindSettings | undefined, next: BindSettings): boolean {
+  return previous?.mode === 'keyed' && previous.limit === next.limit
+    && JSON.stringify([previous.keys, previous.remove]) === JSON.stringify([next.keys, next.remove]);
 }
 
 /** up, down or same between two numeric values; undefined otherwise. */

@@ -19,8 +19,9 @@ import {
   type PublishMessage,
 } from './protocol.js';
 import { RawQueue } from './raw-queue.js';
-import { ReconnectPolicy, type ReconnectOptions, type RetryDecision } from './reconnect-policy.js';
+import { backoffDelay, ReconnectPolicy, type ReconnectOptions, type RetryDecision } from './reconnect-policy.js';
 import { Router, type Subscriber } from './router.js';
+import { fetchToken, refreshDelay } from './token-source.js';
 import { TopicSession } from './topic-session.js';
 import { createEventSourceTransport, createWebSocketTransport, type Transport, type TransportHandlers } from './transport.js';
 
@@ -37,9 +38,13 @@ export interface ConnectionOptions extends ReconnectOptions {
   heartbeat?: number;
   /** Raw mode: the text sent on every heartbeat. */
   heartbeatMessage?: string;
+  /** Sent first after every (re)open, before anything else (gateways that route by an `action`). */
+  hello?: string;
   /** Sent in `auth` in topic mode, or in the URL with `tokenParam`. */
   token?: string;
   tokenParam?: string;
+  /** Where to fetch the token before every (re)connect and again before it expires. */
+  tokenUrl?: string;
 }
 
 /** A subscriber that also hears about its link and its topic. */
@@ -65,6 +70,9 @@ export function decodeFrame(text: string): unknown {
   }
 }
 
+/** A raw send waiting for an open socket, and who learns when it left (true) or was dropped (false). */
+interface QueuedSend { text: string; handed(sent: boolean): void }
+
 const NO_RETRY: RetryDecision = { willRetry: false, retryIn: 0 };
 const AT_ONCE: RetryDecision = { willRetry: true, retryIn: 0 };
 
@@ -80,7 +88,7 @@ export class Connection extends EventTarget {
   readonly #options: ConnectionOptions;
   readonly #policy: ReconnectPolicy;
   readonly #session: TopicSession;
-  readonly #queue: RawQueue;
+  readonly #queue: RawQueue<QueuedSend>;
   readonly #heartbeat: Heartbeat | undefined;
   readonly #transport: Transport;
   #state: ConnectionState = 'closed';
@@ -88,6 +96,9 @@ export class Connection extends EventTarget {
   /** The decision for a close this connection causes itself (a replaced socket), taken by the next `close`. */
   #planned: RetryDecision | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** `token-url`: the next fetch before the token expires, and how many fetches in a row failed. */
+  #tokenTimer: ReturnType<typeof setTimeout> | undefined;
+  #tokenFailures = 0;
   /** Closed for the back/forward cache: `pageshow` reopens it. */
   #frozen = false;
   #unwatchPage: (() => void) | undefined;
@@ -104,7 +115,11 @@ export class Connection extends EventTarget {
       data: (name, data, message) => this.router.routeTopic(name, data, message, message.pos),
       topicChanged: (name, change) => this.#eachSubscriber(name, (subscriber) => subscriber.topicChanged(change)),
       topicFailed: (name, detail) => this.#eachSubscriber(name, (subscriber) => subscriber.topicFailed(detail)),
-      error: (detail) => this.#dispatch('error', detail),
+      error: (detail) => {
+        // An expired token with a `token-url`: fetch a fresh one and re-authenticate on this socket.
+        if (detail.code === 'expired' && options.tokenUrl) void this.#refreshToken();
+        else this.#dispatch('error', detail);
+      },
     }, options.tokenParam ? undefined : options.token);
     const period = options.heartbeat ?? 0;
     this.#heartbeat = period > 0 ? new Heartbeat(period, () => this.#ping(), () => this.#replaceSocket('heartbeat timeout')) : undefined;
@@ -173,12 +188,23 @@ export class Connection extends EventTarget {
     if (this.#state === 'failed') this.reconnect();
   }
 
-  /** Sends raw data (objects as JSON), queued while the socket is not open. */
-  send(data: unknown): void {
+  /**
+   * Sends raw data (objects as JSON), queued while the socket is not open; resolves to true once handed to an open
+   * socket, false when the full queue dropped it.
+   */
+  send(data: unknown): Promise<boolean> {
     const text = typeof data === 'string' ? data : JSON.stringify(data);
-    if (this.#socketOpen && this.#queue.size === 0 && this.#transport.send(text)) return;
-    if (!this.#queue.push(text)) return;
-    this.#dispatch('error', { kind: 'network', message: `send queue full (${this.#queue.limit}): oldest messages dropped` });
+    return new Promise((handed) => this.#send({ text, handed }));
+  }
+
+  #send(item: QueuedSend): void {
+    if (this.#socketOpen && this.#queue.size === 0 && this.#transport.send(item.text)) return item.handed(true);
+    const dropped = this.#queue.push(item);
+    if (!dropped) return;
+    dropped.handed(false);
+    if (this.#queue.reportOverflow()) {
+      this.#dispatch('error', { kind: 'network', message: `send queue full (${this.#queue.limit}): oldest messages dropped` });
+    }
   }
 
   /**
@@ -214,8 +240,9 @@ export class Connection extends EventTarget {
     this.#socketOpen = true;
     this.#policy.opened();
     this.#heartbeat?.start();
+    if (this.#options.hello !== undefined) this.#transport.send(this.#options.hello);
     this.#session.opened();
-    for (const text of this.#queue.drain()) this.send(text);
+    for (const item of this.#queue.drain()) this.#send(item);
     if (!this.#session.topicMode) this.#becameOpen();
   }
 
@@ -244,12 +271,47 @@ export class Connection extends EventTarget {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(async () => {
       await whenOnline();
+      if (this.#options.tokenUrl && !(await this.#refreshToken())) return this.#tokenFailed();
       if (this.#state === 'reconnecting' || this.#state === 'connecting') this.#transport.connect(this.url);
     }, delay);
   }
 
+  /** A token could not be fetched before connecting: the attempt counts as failed and waits the backoff. */
+  #tokenFailed(): void {
+    if (this.#state !== 'reconnecting' && this.#state !== 'connecting') return;
+    const decision = this.#policy.afterClose(1006);
+    if (!decision.willRetry) return this.#setState('failed');
+    this.#setState('reconnecting');
+    this.#connectAfter(decision.retryIn);
+  }
+
+  /**
+   * Fetches a token from `token-url` and uses it (a fresh `auth` on a welcomed socket); schedules the next fetch
+   * before it expires. A failure is a `network` `ws-error`; false then.
+   */
+  async #refreshToken(): Promise<boolean> {
+    clearTimeout(this.#tokenTimer);
+    const url = this.#options.tokenUrl!;
+    try {
+      const token = await fetchToken(url);
+      this.#tokenFailures = 0;
+      if (this.#state === 'closed') return false;
+      this.setToken(token);
+      const delay = refreshDelay(token);
+      if (delay !== undefined) this.#tokenTimer = setTimeout(() => void this.#refreshToken(), delay);
+      return true;
+    } catch (error) {
+      this.#dispatch('error', { kind: 'network', message: error instanceof Error ? error.message : String(error) });
+      // A socket that is open keeps its session meanwhile: fetch again after the connection's backoff.
+      const { minDelay = 500, maxDelay = 10000 } = this.#options;
+      if (this.#socketOpen) this.#tokenTimer = setTimeout(() => void this.#refreshToken(), backoffDelay(this.#tokenFailures++, minDelay, maxDelay));
+      return false;
+    }
+  }
+
   #shutDown(reason: string): void {
     clearTimeout(this.#retryTimer);
+    clearTimeout(this.#tokenTimer);
     this.#setState('closed');
     this.#transport.close(1000, reason);
   }

@@ -8,6 +8,11 @@ function contentNodes(host: Element): ChildNode[] {
   return [...host.childNodes].filter((node) => !(node instanceof HTMLTemplateElement));
 }
 
+/** Copies of the content as it is now (the placeholder, before the first write), to put back later. */
+export function copyContent(host: Element): Node[] {
+  return contentNodes(host).map((node) => node.cloneNode(true));
+}
+
 /** Replaces the content with one text node; a lone text node (the common case under a firehose) is rewritten in place. */
 export function writeText(host: Element, text: string): void {
   const only = host.firstChild;
@@ -20,9 +25,10 @@ export function writeText(host: Element, text: string): void {
 }
 
 /** Replaces the content with `nodes`. */
-export function replaceContent(host: Element, nodes: DocumentFragment): void {
+export function replaceContent(host: Element, nodes: DocumentFragment | readonly Node[]): void {
   clearContent(host);
-  host.append(nodes);
+  if (nodes instanceof DocumentFragment) host.append(nodes);
+  else host.append(...nodes);
 }
 
 /** Removes the content (the placeholder, or what was rendered), keeping `<template>` children. */

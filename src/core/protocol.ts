@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'invalid'
   | 'rate-limited'
   | 'too-many-subscriptions'
-  | 'unavailable';
+  | 'unavailable'
+  | 'expired';
 
 export const ERROR_CODES: readonly ErrorCode[] = [
   'bad-request',
@@ -33,6 +34,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   'rate-limited',
   'too-many-subscriptions',
   'unavailable',
+  'expired',
 ];
 
 /** Close codes the reference server uses (SPEC 4.4). */

@@ -4,10 +4,10 @@
  * until the queue is drained again.
  */
 
-/** A bounded first-in, first-out queue of frames waiting for an open socket. */
-export class RawQueue {
+/** A bounded first-in, first-out queue of sends waiting for an open socket. */
+export class RawQueue<T> {
   readonly limit: number;
-  #frames: string[] = [];
+  #items: T[] = [];
   #overflowReported = false;
 
   constructor(limit = 1000) {
@@ -15,24 +15,27 @@ export class RawQueue {
   }
 
   get size(): number {
-    return this.#frames.length;
+    return this.#items.length;
   }
 
-  /** Keeps a frame; true when this push first overflowed the queue (the oldest frame was dropped). */
-  push(frame: string): boolean {
-    this.#frames.push(frame);
-    if (this.#frames.length <= this.limit) return false;
-    this.#frames.shift();
+  /** Keeps an item; returns the oldest one it dropped to stay within the limit, if any. */
+  push(item: T): T | undefined {
+    this.#items.push(item);
+    return this.#items.length > this.limit ? this.#items.shift() : undefined;
+  }
+
+  /** True the first time since the last drain: an overflow is reported once. */
+  reportOverflow(): boolean {
     if (this.#overflowReported) return false;
     this.#overflowReported = true;
     return true;
   }
 
-  /** Takes every waiting frame, oldest first. */
-  drain(): string[] {
-    const frames = this.#frames;
-    this.#frames = [];
+  /** Takes every waiting item, oldest first. */
+  drain(): T[] {
+    const items = this.#items;
+    this.#items = [];
     this.#overflowReported = false;
-    return frames;
+    return items;
   }
 }

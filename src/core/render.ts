@@ -4,6 +4,8 @@
  * goes in only through the sanitizer, and entries are appended or prepended
  * with a limit.
  */
+import { html } from 'lit/html.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { renderEntry, renderTemplate, type TemplateRenderer } from '../template/compile.js';
 import { clearContent, insertEntries, replaceContent, writeText } from './content.js';
 import { sanitizeHtml } from './sanitize.js';
@@ -32,14 +34,18 @@ export type Writer = (view: View, work: FrameWork) => unknown;
 
 /** One writer per `mode`. */
 export const WRITERS = {
-  replace(view, work) {
-    if (!work.hasLatest) return NOTHING;
-    if (view.renderer) renderTemplate(view.host, view.renderer, work.latest);
-    else writeText(view.host, view.text(work.latest));
-    return work.latest;
-  },
+  replace: writeValue,
   append: (view, work) => writeEntries(view, work, 'append'),
   prepend: (view, work) => writeEntries(view, work, 'prepend'),
+  /** The value is the object of entries: through the template (its `<template each=".">` keyed), or a line of text each. */
+  keyed(view, work) {
+    if (!work.hasLatest) return NOTHING;
+    const entries = work.latest as Record<string, unknown>;
+    renderTemplate(view.host, view.renderer ?? ((value) => lines(value as Record<string, unknown>, view)), entries);
+    return entries;
+  },
+  /** The value is how many messages were accepted since the connection opened. */
+  count: writeValue,
   html(view, work) {
     if (!work.hasLatest) return NOTHING;
     const value = work.latest;
@@ -58,6 +64,19 @@ export const MODES = Object.keys(WRITERS) as Mode[];
 /** True for the modes whose every message is an entry, not a replacement. */
 export function addsEntries(mode: Mode): boolean {
   return mode === 'append' || mode === 'prepend';
+}
+
+/** The latest value, through the template or as text. */
+function writeValue(view: View, work: FrameWork): unknown {
+  if (!work.hasLatest) return NOTHING;
+  if (view.renderer) renderTemplate(view.host, view.renderer, work.latest);
+  else writeText(view.host, view.text(work.latest));
+  return work.latest;
+}
+
+/** One `<div>` of text per entry, keyed, so an updated entry is rewritten in place. */
+function lines(entries: Record<string, unknown>, view: View) {
+  return html`${repeat(Object.entries(entries), ([key]) => key, ([, value]) => html`<div>${view.text(value)}</div>`)}`;
 }
 
 function writeEntries(view: View, work: FrameWork, where: 'append' | 'prepend'): unknown {

@@ -1,16 +1,15 @@
 /**
- * The two ways a connection reaches its server: partysocket's
- * `ReconnectingWebSocket`, and `EventSource` for `transport="sse"`. Neither
- * retries on its own: the connection's `ReconnectPolicy` decides, and calls
- * `connect` again when its delay has passed.
+ * The two ways a connection reaches its server: the platform's `WebSocket`,
+ * and `EventSource` for `transport="sse"`. Neither retries on its own: the
+ * connection's `ReconnectPolicy` decides, and calls `connect` again when its
+ * delay has passed.
  */
-import ReconnectingWebSocket from 'partysocket/ws';
 
 /** What a transport reports to its connection. */
 export interface TransportHandlers {
   open(): void;
   message(text: string): void;
-  /** The link ended: `code` is 1006 for an attempt that failed before opening or a socket that errored. */
+  /** The link ended: `code` is 1006 for an attempt that failed before opening. */
   close(code: number, reason: string): void;
 }
 
@@ -18,52 +17,56 @@ export interface TransportHandlers {
 export interface Transport {
   /** Connects to `url`; the previous link must have closed. */
   connect(url: string): void;
-  /** Closes the current link or attempt, if any, reporting its `close`; nothing is retried. */
+  /** Closes the current link or attempt, if any, reporting its `close` at once; nothing is retried. */
   close(code: number, reason: string): void;
   /** Sends text now; false when the link is not open. */
   send(text: string): boolean;
 }
 
-/** The close code of an attempt that failed before the socket opened, or of a socket that errored. */
+/** The close code of an attempt that failed before the socket opened. */
 export const ABNORMAL = 1006;
 
-/**
- * WebSocket transport on partysocket, through its public options and `on*` handlers: its own retries, backoff and
- * queue are turned off, and the handlers receive the socket's events as they are (its `addEventListener` path copies
- * each event).
- */
+/** An opening handshake that takes longer than this is given up, and the policy decides what next. */
+const OPEN_TIMEOUT = 4000;
+
+/** WebSocket transport: one socket at a time, each event handed on as it is. */
 export function createWebSocketTransport(handlers: TransportHandlers): Transport {
-  let url = '';
+  let socket: WebSocket | undefined;
   let opened = false;
-  let errored = false;
-  const socket = new ReconnectingWebSocket(() => url, undefined, {
-    startClosed: true,
-    maxEnqueuedMessages: 0,
-    shouldReconnectOnClose: () => false,
-  });
-  socket.onopen = () => {
-    opened = true;
-    handlers.open();
-  };
-  socket.onmessage = (event) => {
-    if (typeof event.data === 'string') handlers.message(event.data);
-  };
-  socket.onerror = () => {
-    errored = true;
-  };
-  socket.onclose = (event) => {
-    const code = opened && !errored ? event.code : ABNORMAL;
-    opened = errored = false;
-    handlers.close(code, typeof event.reason === 'string' ? event.reason : '');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Forgets the current socket and reports its end once, whoever ended it. */
+  const ended = (code: number, reason: string): void => {
+    const current = socket;
+    if (!current) return;
+    socket = undefined;
+    clearTimeout(timer);
+    current.onopen = current.onmessage = current.onclose = null;
+    if (current.readyState < WebSocket.CLOSING) current.close(1000, reason);
+    handlers.close(opened ? code : ABNORMAL, reason);
+    opened = false;
   };
   return {
-    connect(next) {
-      url = next;
-      socket.reconnect();
+    connect(url) {
+      let current: WebSocket;
+      try {
+        current = new WebSocket(url);
+      } catch (error) {
+        queueMicrotask(() => handlers.close(ABNORMAL, String(error)));
+        return;
+      }
+      socket = current;
+      timer = setTimeout(() => ended(ABNORMAL, 'opening timed out'), OPEN_TIMEOUT);
+      current.onopen = () => {
+        clearTimeout(timer);
+        opened = true;
+        handlers.open();
+      };
+      current.onmessage = (event) => typeof event.data === 'string' && handlers.message(event.data);
+      current.onclose = (event) => ended(event.code, event.reason);
     },
-    close: (code, reason) => socket.close(code, reason),
+    close: ended,
     send(text) {
-      if (socket.readyState !== ReconnectingWebSocket.OPEN) return false;
+      if (socket?.readyState !== WebSocket.OPEN) return false;
       socket.send(text);
       return true;
     },

@@ -18,7 +18,7 @@ import { compileTemplate, type TemplateRenderer } from '../template/compile.js';
 /** Attributes whose change rebuilds the binding; `src` and `source` move the connection instead. */
 const CONFIG_ATTRIBUTES = [
   'topic', 'select', 'match', 'format', 'locale', 'currency', 'digits', 'mode', 'limit',
-  'stale-after', 'announce', 'announce-every', 'history', 'since',
+  'stale-after', 'announce', 'announce-every', 'history', 'since', 'key', 'remove', 'first', 'clear-on', 'template',
 ];
 
 /** Every default of `<ws-bind>`'s attributes. */
@@ -40,8 +40,13 @@ const DEFAULTS = { mode: 'replace', format: 'text', announceEvery: 5000 } as con
  * @attr locale - Locale for `format` (default: the nearest `lang`, else the browser's).
  * @attr currency - ISO 4217 code for `format="currency"`.
  * @attr digits - Fraction digits for number formats.
- * @attr mode - replace (default), append, prepend or html (sanitized).
- * @attr limit - append/prepend: keep the newest N entries.
+ * @attr mode - replace (default), append, prepend, html (sanitized), keyed (one entry per `key`) or count (messages since the connection opened).
+ * @attr key - mode="keyed": the path of each message's key; several paths separated by spaces, the first that resolves wins.
+ * @attr remove - mode="keyed": `path=value` conditions (as `match`) of a message that deletes its key's entry.
+ * @attr first - Accept only the first message of each connection (a raw server's greeting), re-armed when it is replaced.
+ * @attr clear-on - reconnect: return to the placeholder when the connection reopens.
+ * @attr template - The id of a `<template>` elsewhere in the document to render with, instead of a child.
+ * @attr limit - append/prepend: keep the newest N entries; keyed: keep the N most recently updated.
  * @attr stale-after - ms without a message after which the element is stale.
  * @attr announce - polite or assertive: read updates to screen readers, paced by `announce-every`.
  * @attr announce-every - ms between announcements (default 5000).
@@ -109,7 +114,7 @@ export class WsBindElement extends ElementBase {
       this.#configure();
       this.#connection.hostConnected();
       // Children the parser adds after the start tag (a `<template>`) are read when they arrive.
-      this.#stopParsingWatch = whileParsing(this, () => this.#findTemplate() !== this.#template && this.#configure());
+      this.#stopParsingWatch = whileParsing(this, () => this.#faults.guard(() => this.#findTemplate() !== this.#template && this.#configure()));
       this.#showState();
     });
   }
@@ -173,10 +178,35 @@ export class WsBindElement extends ElementBase {
       }),
       renderer: template ? compileChild(template, locale) : undefined,
       ages: isTimeDependent(format),
+      ...this.#readKeyed(mode),
+      first: this.hasAttribute('first'),
+      clearOnReconnect: this.#readClearOn(),
     };
   }
 
+  #readKeyed(mode: string): Pick<BindSettings, 'keys' | 'remove'> {
+    const key = this.getAttribute('key')?.trim() ?? '';
+    if (mode === 'keyed' && key === '') throw new ConfigError('mode="keyed" needs a key attribute (the path of each entry\'s key)');
+    return { keys: key === '' ? [] : key.split(/\s+/).map(parsePath), remove: parseMatch(this.getAttribute('remove') ?? '') };
+  }
+
+  #readClearOn(): boolean {
+    const clearOn = this.getAttribute('clear-on');
+    if (clearOn !== null && clearOn !== 'reconnect') throw new ConfigError(`unknown clear-on "${clearOn}" (expected reconnect)`);
+    return clearOn === 'reconnect';
+  }
+
+  /** The `<template>` named by `template`, else the first `<template>` child. */
   #findTemplate(): HTMLTemplateElement | undefined {
+    const id = this.getAttribute('template');
+    if (id !== null) {
+      const root = this.getRootNode() as Document | ShadowRoot;
+      const found = root.getElementById?.(id) ?? document.getElementById(id);
+      if (found instanceof HTMLTemplateElement) return found;
+      // One parsed later is read when it arrives (the parse watch); after parsing, a missing one is a fault.
+      if (document.readyState === 'loading') return undefined;
+      throw new ConfigError(`template "${id}" names no <template> in this document`);
+    }
     return [...this.children].find(
       (child): child is HTMLTemplateElement => child instanceof HTMLTemplateElement && !child.hasAttribute('each'),
     );

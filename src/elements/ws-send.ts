@@ -24,7 +24,7 @@ const DEFAULTS = { on: ['submit', 'click'], ackTimeout: 10000 } as const;
  * @attr on - Events to listen for on descendants (default: submit for forms, click otherwise).
  * @attr debounce - ms of quiet before sending (the latest action wins).
  * @attr throttle - Send at most once per this many ms.
- * @attr keep - Do not reset the form on the ack.
+ * @attr keep - Field names kept when the form is reset after a send (empty: the form is not reset at all).
  * @attr ack-timeout - ms to wait for the ack (default 10000).
  * @attr pending - Reflected: present while waiting for an ack.
  * @attr state - Reflected: error on a configuration fault.
@@ -123,7 +123,8 @@ export class WsSendElement extends ElementBase {
     this.#faults.set('config', undefined);
     const topic = this.getAttribute('topic');
     if (topic === null) {
-      connection.send(data);
+      // A raw server sends no ack: the form is done once the frame is handed to an open socket.
+      void connection.send(data).then((handed) => handed && this.#reset(form));
       return emit<WsSentDetail>(this, 'ws-sent', { data });
     }
     const id = publishId();
@@ -133,7 +134,7 @@ export class WsSendElement extends ElementBase {
     acked.then(
       (pos) => {
         this.#setPending(-1);
-        if (!this.hasAttribute('keep')) form?.reset();
+        this.#reset(form);
         emit<WsAckDetail>(this, 'ws-ack', { id, pos });
       },
       (error: unknown) => {
@@ -143,6 +144,19 @@ export class WsSendElement extends ElementBase {
         emit<WsErrorDetail>(this, 'ws-error', { kind, message: errorMessage(error), id, ...(code !== undefined ? { code } : {}) });
       },
     );
+  }
+
+  /** Resets the form after a send, keeping the fields `keep` names (`keep` with no names keeps them all). */
+  #reset(form: HTMLFormElement | undefined): void {
+    const keep = this.getAttribute('keep');
+    if (!form || keep === '') return;
+    const names = keep?.trim().split(/\s+/) ?? [];
+    const kept = [...form.elements].filter((control): control is HTMLInputElement => names.includes((control as HTMLInputElement).name));
+    const values = kept.map((control) => [control.value, control.checked] as const);
+    form.reset();
+    kept.forEach((control, index) => {
+      [control.value, control.checked] = values[index];
+    });
   }
 
   #setPending(change: number): void {

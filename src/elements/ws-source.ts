@@ -11,6 +11,7 @@ import { GRACE_PERIOD } from '../core/registry.js';
 /** Attributes whose change replaces the connection; `token` alone is used from the next (re)connect. */
 const CONNECTION_ATTRIBUTES = [
   'src', 'transport', 'heartbeat', 'heartbeat-message', 'queue', 'min-delay', 'max-delay', 'max-retries', 'token-param',
+  'token-url', 'hello',
 ];
 
 /** Every default of `<ws-source>`'s attributes. */
@@ -32,6 +33,8 @@ const FORWARDED: Record<string, string> = {
  * @attr transport - ws (default) or sse (receive-only, raw mode).
  * @attr token - Topic mode: sent in the first frame as `{"type":"auth","token":T}`; a change is sent at once as a fresh `auth` and used for every later connect.
  * @attr token-param - Puts `token` in the URL query under this name instead (for raw servers).
+ * @attr hello - JSON sent first after every (re)open, before queued sends (gateways that expect a join message).
+ * @attr token-url - Fetches the token (the body, or JSON `{"token"}`) before every (re)connect and again before its JWT `exp`.
  * @attr heartbeat - ms between pings; a connection silent for twice that is replaced.
  * @attr heartbeat-message - Raw mode: the text sent as a ping.
  * @attr queue - Raw sends kept while offline (default 1000).
@@ -164,6 +167,8 @@ export class WsSourceElement extends ElementBase {
       heartbeatMessage: this.getAttribute('heartbeat-message') ?? undefined,
       token: this.getAttribute('token') ?? undefined,
       tokenParam: this.getAttribute('token-param') ?? undefined,
+      tokenUrl: this.getAttribute('token-url') ?? undefined,
+      hello: readHello(this.getAttribute('hello')),
     };
   }
 
@@ -172,6 +177,16 @@ export class WsSourceElement extends ElementBase {
     if (this.getAttribute('state') === state) return;
     reflectState(this, this.#internals, state);
     emit(this, 'ws-state', { state });
+  }
+}
+
+/** `hello` as the compact JSON text to send; invalid JSON is a configuration fault. */
+function readHello(text: string | null): string | undefined {
+  if (text === null) return undefined;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    throw new ConfigError(`hello is not JSON: ${text}`);
   }
 }
 
