@@ -9,6 +9,7 @@ import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { createGateway } from '../server/feeds/gateway.js';
 import { createServer } from '../server/server.js';
 
 const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
@@ -33,7 +34,7 @@ async function serveDist(request: IncomingMessage, response: ServerResponse, nex
   }
 }
 
-/** Runs the reference server's `/feeds` endpoint inside the dev server for as long as it runs. */
+/** Runs the reference server's `/feeds` endpoint and the raw `/gateway` inside the dev server for as long as it runs. */
 function referenceServer(): Plugin {
   return {
     name: 'ws-bind-reference-server',
@@ -44,7 +45,9 @@ function referenceServer(): Plugin {
         throw new Error('the demo needs the dev server\'s own HTTP server (not middleware mode, not HTTPS/2) to attach /feeds to');
       }
       const feeds = await createServer({ server: httpServer });
-      httpServer.once('close', () => void feeds.close());
+      // The raw, action-routed backend of the Serverless page, beside /feeds.
+      const gateway = await createGateway({ server: httpServer });
+      httpServer.once('close', () => void Promise.all([feeds.close(), gateway.close()]));
     },
   };
 }

@@ -3,6 +3,7 @@
  * to. Tests drive them with `executeServerCommand(name, payload)`; every
  * command returns plain JSON.
  */
+import { createGateway, type Gateway } from '../../server/feeds/gateway.js';
 import { RawServer } from './raw-server.js';
 import { stopRefServers } from './ref-commands.js';
 
@@ -11,6 +12,7 @@ type Handler = (payload: Record<string, unknown>) => unknown | Promise<unknown>;
 /** Registered command handlers, by command name. */
 const handlers = new Map<string, Handler>();
 const rawServers = new Map<number, RawServer>();
+const gateways = new Map<string, Gateway>();
 
 function rawServer(payload: Record<string, unknown>): RawServer {
   const server = rawServers.get(Number(payload.port));
@@ -57,6 +59,19 @@ handlers.set('raw:push-to', (payload) =>
 handlers.set('raw:push-events', (payload) => rawServer(payload).pushEvents(payload.frames as unknown[]));
 handlers.set('raw:event-streams', (payload) => rawServer(payload).eventStreamCount);
 
+/** `gateway:start` → {url}; `gateway:stop {url}`; `gateway:connections {url}` → number: the raw `/gateway` demo backend. */
+handlers.set('gateway:start', async () => {
+  const gateway = await createGateway();
+  gateways.set(gateway.url, gateway);
+  return { url: gateway.url };
+});
+handlers.set('gateway:stop', async (payload) => {
+  await gateways.get(String(payload.url))?.close();
+  gateways.delete(String(payload.url));
+  return true;
+});
+handlers.set('gateway:connections', (payload) => gateways.get(String(payload.url))?.connectionCount() ?? 0);
+
 /** Lets other support modules (the reference server's) add commands. */
 export function addCommand(name: string, handler: Handler): void {
   handlers.set(name, handler);
@@ -72,5 +87,7 @@ export async function executeCommand(command: string, payload: unknown): Promise
 export async function stopAll(): Promise<void> {
   await Promise.all([...rawServers.values()].map((server) => server.stop()));
   rawServers.clear();
+  await Promise.all([...gateways.values()].map((gateway) => gateway.close()));
+  gateways.clear();
   await stopRefServers();
 }
