@@ -92,13 +92,13 @@ function reportSizes(chunks: Map<string, BuiltChunk>): number {
 
 /** Every path package.json promises (main, types, exports, customElements) must exist after the build. */
 function checkPackageEntryPoints(): void {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-  const paths = new Set<string>([pkg.main, pkg.module, pkg.types, pkg.customElements]);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<'main' | 'module' | 'types' | 'customElements' | 'exports', unknown>;
+  const paths = new Set<string>();
   const collect = (value: unknown): void => {
     if (typeof value === 'string') paths.add(value);
     else if (value && typeof value === 'object') Object.values(value).forEach(collect);
   };
-  collect(pkg.exports);
+  collect([pkg.main, pkg.module, pkg.types, pkg.customElements, pkg.exports]);
   const missing = [...paths].filter((path) => path && !existsSync(path));
   if (missing.length > 0) throw new BuildError(`package.json points at files the build did not write: ${missing.join(', ')}`);
 }

@@ -6,7 +6,7 @@
 import { RawServer } from './raw-server.js';
 import { stopRefServers } from './ref-commands.js';
 
-type Handler = (payload: Record<string, unknown>) => unknown | Promise<unknown>;
+type Handler = (payload: Record<string, unknown>) => unknown;
 
 /** Registered command handlers, by command name. */
 const handlers = new Map<string, Handler>();
@@ -38,7 +38,7 @@ handlers.set('raw:kill', (payload) => {
   return true;
 });
 handlers.set('raw:close', (payload) => {
-  rawServer(payload).closeAll(Number(payload.code), String(payload.reason ?? ''));
+  rawServer(payload).closeAll(Number(payload.code), typeof payload.reason === 'string' ? payload.reason : '');
   return true;
 });
 handlers.set('raw:silent', (payload) => {
