@@ -21,8 +21,8 @@ export default defineConfig(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      // Unused parameters are the compiler's job (noUnusedParameters); a leading `_` marks one kept on purpose.
-      // node:test's test() and describe() return promises the runner itself awaits.
+      // node:test's test() and describe() return promises the runner itself awaits; @open-wc/semantic-dom-diff
+      // types chai's equal()/include() as returning a promise, though they only do so after `.dom`.
       '@typescript-eslint/no-floating-promises': ['error', {
         allowForKnownSafeCalls: [
           { from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] },
@@ -31,6 +31,7 @@ export default defineConfig(
       }],
       // An async method that implements a Promise-returning interface (a Broker) needs no await to be right.
       '@typescript-eslint/require-await': 'off',
+      // Unused parameters are the compiler's job (noUnusedParameters); a leading `_` marks one kept on purpose.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
