@@ -2,7 +2,9 @@
  * `cem analyze` settings: the manifest describes the public elements only,
  * read from their classes' JSDoc (`@attr`, `@fires`, `@csspart`, `@slot`,
  * `@cssstate`), and is written to the repository root where package.json's
- * "customElements" points.
+ * "customElements" points. Its module paths name the files the package ships
+ * (`dist/esm/elements/ws-bind.js`, typed by `dist/types/elements/ws-bind.d.ts`),
+ * not the sources it was read from, which are not in the package.
  */
 import { readFileSync } from 'node:fs';
 
@@ -47,9 +49,37 @@ function publicElementsOnly() {
   };
 }
 
+/** `src/elements/ws-bind.ts` (or a reference to it as `/src/elements/ws-bind.js`) → `dist/esm/elements/ws-bind.js`. */
+function shippedPath(sourcePath) {
+  const inSource = sourcePath.match(/^\/?src\/(.+)\.[jt]s$/);
+  return inSource ? `dist/esm/${inSource[1]}.js` : sourcePath;
+}
+
+/**
+ * Rewrites every module path in the manifest (a module's `path`, and the `module` of each reference to a
+ * declaration, superclass or definition) from the source file to the unbundled build's file for it. Runs after
+ * publicElementsOnly, which still reads the sources by their paths.
+ */
+function pointAtShippedFiles() {
+  const rewrite = (node) => {
+    if (Array.isArray(node)) return node.forEach(rewrite);
+    if (!node || typeof node !== 'object') return;
+    for (const [key, value] of Object.entries(node)) {
+      if ((key === 'path' || key === 'module') && typeof value === 'string') node[key] = shippedPath(value);
+      else rewrite(value);
+    }
+  };
+  return {
+    name: 'ws-bind-shipped-paths',
+    packageLinkPhase({ customElementsManifest }) {
+      rewrite(customElementsManifest.modules);
+    },
+  };
+}
+
 export default {
   globs: ['src/elements/*.ts'],
   outdir: '.',
   dev: false,
-  plugins: [publicElementsOnly()],
+  plugins: [publicElementsOnly(), pointAtShippedFiles()],
 };

@@ -52,7 +52,7 @@ async function buildLibraries(): Promise<Map<string, BuiltChunk>> {
   for (const config of libraryBuilds) {
     for (const result of [await build(config)].flat()) {
       if (!('output' in result)) continue;
-      for (const file of result.output) if (file.type === 'chunk') chunks.set(file.fileName, file as BuiltChunk);
+      for (const file of result.output) if (file.type === 'chunk') chunks.set(file.fileName, file);
     }
   }
   return chunks;
@@ -128,13 +128,13 @@ async function checkBundles(chunks: Map<string, BuiltChunk>): Promise<void> {
 
 /** Every path package.json promises (main, types, exports, customElements) must exist after the build. */
 function checkPackageEntryPoints(): void {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-  const paths = new Set<string>([pkg.main, pkg.module, pkg.types, pkg.customElements]);
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<'main' | 'module' | 'types' | 'customElements' | 'exports', unknown>;
+  const paths = new Set<string>();
   const collect = (value: unknown): void => {
     if (typeof value === 'string') paths.add(value);
     else if (value && typeof value === 'object') Object.values(value).forEach(collect);
   };
-  collect(pkg.exports);
+  collect([pkg.main, pkg.module, pkg.types, pkg.customElements, pkg.exports]);
   const missing = [...paths].filter((path) => path && !existsSync(path));
   if (missing.length > 0) throw new BuildError(`package.json points at files the build did not write: ${missing.join(', ')}`);
 }

@@ -19,8 +19,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Prom
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk; process.stdout.write(chunk); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk; process.stderr.write(chunk); });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; process.stdout.write(chunk); });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; process.stderr.write(chunk); });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
@@ -40,7 +40,7 @@ async function browserSuite(): Promise<Counts & { code: number }> {
   const bin = join('node_modules', '.bin', 'web-test-runner');
   const { code } = await run(bin, ['--config', 'web-test-runner.config.mjs'], { WTR_SUMMARY_FILE: summary });
   const counts: Counts = existsSync(summary)
-    ? JSON.parse(readFileSync(summary, 'utf8'))
+    ? JSON.parse(readFileSync(summary, 'utf8')) as Counts
     : { passed: 0, failed: 1, skipped: 0 };
   return { ...counts, code };
 }

@@ -32,7 +32,7 @@ function readFlags(argv: string[]): Partial<ServerOptions> | 'help' {
     else if (kind === 'string') options[name] = raw;
     else options[name] = readNumber(flag, raw as string);
   }
-  return options as Partial<ServerOptions>;
+  return options;
 }
 
 function readNumber(flag: string, raw: string): number {

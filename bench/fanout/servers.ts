@@ -47,6 +47,6 @@ export async function startSocketIoServer(): Promise<BroadcastServer> {
     url: `http://127.0.0.1:${port}`,
     publish: (data) => { io.emit(BENCH_TOPIC, data); },
     connections: () => io.engine.clientsCount,
-    close: () => new Promise((resolve) => { io.close(() => resolve()); }),
+    close: () => io.close(),
   };
 }

@@ -36,7 +36,7 @@ const IDLE = '(idle)';
 const ROOT = '(root)';
 
 /** The first line of each module in an unminified esbuild bundle: esbuild writes `// path` before every module. */
-export function bundleModules(bundle: string): { line: number; module: string }[] {
+function bundleModules(bundle: string): { line: number; module: string }[] {
   const starts: { line: number; module: string }[] = [];
   bundle.split('\n').forEach((text, index) => {
     const header = /^\/\/ ((?:src|node_modules)\/\S+)$/.exec(text);

@@ -15,7 +15,7 @@ import { tickerFeed } from './ticker.js';
 import { votesFeed } from './votes.js';
 
 /** Every demo feed, by the name `--feeds` uses. */
-export const FEEDS: Readonly<Record<string, FeedFactory>> = {
+const FEEDS: Readonly<Record<string, FeedFactory>> = {
   clock: clockFeed,
   ticker: tickerFeed,
   metrics: metricsFeed,
@@ -57,7 +57,7 @@ export class FeedCatalog {
 
   /** Tells every feed a session ended. */
   async sessionEnded(session: SessionInfo): Promise<void> {
-    await Promise.all(this.feeds.map((feed) => feed.sessionEnded?.(session)));
+    await Promise.all(this.feeds.map((feed) => feed.sessionEnded?.(session) ?? Promise.resolve()));
   }
 
   /** Stops every feed's timers. */

@@ -40,9 +40,9 @@ export interface FeedContext {
   options: ServerOptions;
   stats: ServerStats;
   /** True while a session with this id lives. */
-  hasSession(id: string): boolean;
+  hasSession: (id: string) => boolean;
   /** Reports a fault in a feed's own timer, which has no client to answer. */
-  report(error: unknown): void;
+  report: (error: unknown) => void;
 }
 
 export interface Feed {
@@ -69,6 +69,6 @@ export { isPlainObject as isObject } from '../../src/core/protocol.js';
 
 /** Runs a feed's timer body, reporting failures instead of leaving promises unhandled. */
 export function every(ms: number, context: FeedContext, tick: () => Promise<unknown>): () => void {
-  const timer = setInterval(() => tick().catch(context.report), ms);
+  const timer = setInterval(() => void tick().catch(context.report), ms);
   return () => clearInterval(timer);
 }

@@ -7,17 +7,17 @@ import type { Json } from '../../src/core/protocol.js';
 import type { SessionInfo } from '../sessions.js';
 import { invalid, isObject, type FeedContext, type PublishOutcome, type Refusal } from './feed.js';
 
-export const MAX_NAME = 40;
-export const MAX_TEXT = 500;
+const MAX_NAME = 40;
+const MAX_TEXT = 500;
 
 /** A checked text message: what gets stored, never the client's raw object. */
-export interface TextMessage {
+interface TextMessage {
   name: string;
   text: string;
 }
 
 /** Checks a published text message; a refusal names the field at fault. */
-export function readTextMessage(data: Json): TextMessage | Refusal {
+function readTextMessage(data: Json): TextMessage | Refusal {
   if (!isObject(data)) return invalid('data must be an object {"name", "text"}');
   const { name = 'anonymous', text } = data;
   if (typeof name !== 'string' || name.trim().length === 0 || name.length > MAX_NAME) {

@@ -62,7 +62,7 @@ export interface ConnectionSubscriber extends Subscriber {
 }
 
 /** Decodes a frame: JSON when it parses, else the text itself. */
-export function decodeFrame(text: string): unknown {
+function decodeFrame(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -269,11 +269,14 @@ export class Connection extends EventTarget {
 
   #connectAfter(delay: number): void {
     clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(async () => {
-      await whenOnline();
-      if (this.#options.tokenUrl && !(await this.#refreshToken())) return this.#tokenFailed();
-      if (this.#state === 'reconnecting' || this.#state === 'connecting') this.#transport.connect(this.url);
-    }, delay);
+    this.#retryTimer = setTimeout(() => void this.#attempt(), delay);
+  }
+
+  /** One connection attempt: once the browser is online, with a fresh token where `token-url` gives them. */
+  async #attempt(): Promise<void> {
+    await whenOnline();
+    if (this.#options.tokenUrl && !(await this.#refreshToken())) return this.#tokenFailed();
+    if (this.#state === 'reconnecting' || this.#state === 'connecting') this.#transport.connect(this.url);
   }
 
   /** A token could not be fetched before connecting: the attempt counts as failed and waits the backoff. */

@@ -19,7 +19,6 @@ export interface WsSentDetail { data: unknown; id?: MessageId }
 /** `ws-ack`: the server stored a publish at `pos`. */
 export interface WsAckDetail { id: MessageId; pos: Position }
 
-export type { WsErrorDetail };
 
 /** Dispatches a bubbling, composed `CustomEvent` from `target`. */
 export function emit<T>(target: EventTarget, type: string, detail: T): void {

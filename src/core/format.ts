@@ -109,7 +109,7 @@ function numberFormatter(settings: Settings, style: Intl.NumberFormatOptions): F
 }
 
 /** A finite number, or the number a plain numeric string ("12.5", "-3e2") spells; undefined otherwise. */
-export function toNumber(value: unknown): number | undefined {
+function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value !== 'string' || !/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value)) return undefined;
   const number = Number(value);
@@ -117,7 +117,7 @@ export function toNumber(value: unknown): number | undefined {
 }
 
 /** Ms since epoch from a number (always ms) or a string Date can parse; undefined when not a valid date. */
-export function toTime(value: unknown): number | undefined {
+function toTime(value: unknown): number | undefined {
   const time = typeof value === 'number' ? value : typeof value === 'string' ? Date.parse(value) : NaN;
   return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : undefined;
 }

@@ -5,7 +5,7 @@
  * recently updated. A set of faces, one per connection, or presence.
  */
 import { matches, type MatchCondition } from './condition.js';
-import { MISSING, selectPath, type PathSegment } from './path.js';
+import { selectPath, type PathSegment } from './path.js';
 
 /** The entries of one keyed element, in the order they were last updated. */
 export class KeyedEntries {
@@ -42,7 +42,7 @@ export class KeyedEntries {
   #keyOf(data: unknown): string | undefined {
     for (const path of this.#keys) {
       const key = selectPath(data, path);
-      if (key !== MISSING && key !== null && typeof key !== 'object') return String(key);
+      if (typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean') return String(key);
     }
     return undefined;
   }

@@ -14,7 +14,7 @@ export function formFields(form: HTMLFormElement, submitter?: HTMLElement | null
     const text = typeof value === 'string' ? value : value.name;
     const existing = fields[name];
     if (existing === undefined) fields[name] = text;
-    else fields[name] = Array.isArray(existing) ? [...existing, text] : [existing, text];
+    else fields[name] = Array.isArray(existing) ? [...(existing as unknown[]), text] : [existing, text];
   }
   return fields;
 }

@@ -25,7 +25,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'expired';
 
-export const ERROR_CODES: readonly ErrorCode[] = [
+const ERROR_CODES: readonly ErrorCode[] = [
   'bad-request',
   'unknown-type',
   'unknown-topic',
@@ -185,10 +185,10 @@ function validate<T extends { type: string }>(
   if (fault === 'not-an-object') return { ok: false, code: 'bad-request', message: 'a message must be a JSON object' };
   const { type, code } = value as Record<string, unknown>;
   if (fault === 'no-type') return { ok: false, code: 'bad-request', message: 'a message needs a string "type"' };
-  if (fault === 'unknown-type') return { ok: false, code: 'unknown-type', message: `unknown message type "${type}"` };
+  if (fault === 'unknown-type') return { ok: false, code: 'unknown-type', message: `unknown message type "${String(type)}"` };
   if (fault === 'unknown-code') return { ok: false, code: 'bad-request', message: `unknown error code "${String(code)}"` };
   const rule = rules[type as string][fault.field];
-  return { ok: false, code: 'bad-request', message: `"${type}" needs "${fault.field}" to be ${describe(rule)}` };
+  return { ok: false, code: 'bad-request', message: `"${String(type)}" needs "${fault.field}" to be ${describe(rule)}` };
 }
 
 function describe(rule: Rule): string {
@@ -265,7 +265,7 @@ function isOffset(pos: string, from: number): boolean {
 }
 
 /** True when `pos` is a position `EPOCH:OFFSET`. */
-export function isPosition(pos: string): boolean {
+function isPosition(pos: string): boolean {
   return offsetStart(pos) > 0;
 }
 

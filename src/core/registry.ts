@@ -12,7 +12,7 @@ export const GRACE_PERIOD = 1000;
 interface Entry { connection: Connection; users: number; timer?: ReturnType<typeof setTimeout> }
 
 /** Owns the implicit connections of a page, keyed by their URL list. */
-export class ConnectionRegistry {
+class ConnectionRegistry {
   readonly #entries = new Map<string, Entry>();
 
   /** The shared connection for these URLs, opened if needed; pair with `release`. */

@@ -9,6 +9,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { renderEntry, renderTemplate, type TemplateRenderer } from '../template/compile.js';
 import { clearContent, insertEntries, replaceContent, writeText } from './content.js';
 import { sanitizeHtml } from './sanitize.js';
+import { formatText } from './text.js';
 import type { FrameWork } from './scheduler.js';
 
 /** What a writer writes with: the element, how a value becomes text, and the author's template, if any. */
@@ -50,7 +51,7 @@ export const WRITERS = {
     if (!work.hasLatest) return NOTHING;
     const value = work.latest;
     const write = (fragment: DocumentFragment): unknown => (replaceContent(view.host, fragment), value);
-    const sanitized = sanitizeHtml(String(value ?? ''));
+    const sanitized = sanitizeHtml(formatText(value));
     return sanitized instanceof Promise ? sanitized.then(write) : write(sanitized);
   },
 } satisfies Record<string, Writer>;

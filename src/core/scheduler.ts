@@ -25,7 +25,7 @@ export interface FrameWork {
 export const DEFAULT_ENTRY_LIMIT = 1000;
 
 /** One rAF loop for every element of the page. */
-export class FrameScheduler {
+class FrameScheduler {
   #pending = new Map<FrameTarget, FrameWork>();
   #frame: number | undefined;
   #listening = false;

@@ -8,6 +8,7 @@
 export function formatText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'object') return formatJson(value);
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects went to formatJson above
   return String(value);
 }
 
@@ -16,6 +17,7 @@ export function formatJson(value: unknown): string {
   try {
     return JSON.stringify(value) ?? '';
   } catch {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- objects take the branch before
     return typeof value === 'object' ? Object.prototype.toString.call(value) : String(value);
   }
 }

@@ -24,7 +24,7 @@ export interface Transport {
 }
 
 /** The close code of an attempt that failed before the socket opened. */
-export const ABNORMAL = 1006;
+const ABNORMAL = 1006;
 
 /** An opening handshake that takes longer than this is given up, and the policy decides what next. */
 const OPEN_TIMEOUT = 4000;

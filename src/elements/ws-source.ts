@@ -94,7 +94,7 @@ export class WsSourceElement extends ElementBase {
 
   /** Sends data (objects as JSON); queued while not open. */
   send(data: unknown): void {
-    this.#current?.send(data);
+    void this.#current?.send(data);
   }
 
   /** Connects again now, also after `failed`, `closed` or a 1008 close. */

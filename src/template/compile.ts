@@ -86,7 +86,7 @@ function compileList(nested: HTMLTemplateElement, locale?: string): Evaluate {
       return repeat(items, key, (entry) => item(entry));
     }
     if (typeof items !== 'object' || items === null) return '';
-    const entries = Object.entries(items).map(([key, value]) => ({ key, value }));
+    const entries = Object.entries(items as Record<string, unknown>).map(([key, value]) => ({ key, value }));
     return repeat(entries, (entry) => entry.key, (entry) => item(entry));
   };
 }

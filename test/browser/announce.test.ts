@@ -9,7 +9,7 @@ interface Announcement {
 }
 
 /** Records every new non-empty text of the page's `[aria-live]` regions. */
-function recordAnnouncements(): { announcements: Announcement[]; stop(): void } {
+function recordAnnouncements(): { announcements: Announcement[]; stop: () => void } {
   const announcements: Announcement[] = [];
   const last = new Map<Element, string>();
   const observer = new MutationObserver(() => {

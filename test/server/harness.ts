@@ -13,9 +13,9 @@ export const QUIET_FEEDS = ['chat', 'inbox', 'votes', 'faces'];
 export interface Harness {
   server: ReferenceServer;
   /** Opens a client and waits for its `welcome`; closed with the server. */
-  client(options?: ClientOptions): Promise<TestClient>;
+  client: (options?: ClientOptions) => Promise<TestClient>;
   /** Opens a client without waiting for anything; closed with the server. */
-  connect(options?: ClientOptions, url?: string): Promise<TestClient>;
+  connect: (options?: ClientOptions, url?: string) => Promise<TestClient>;
 }
 
 export async function startServer(t: TestContext, options: Partial<ServerOptions> = {}): Promise<Harness> {

@@ -25,7 +25,7 @@ async function start(options: Partial<ServerOptions>): Promise<{ port: number; u
 
 /** Adds the `ref:*` commands to the web-test-runner plugin. */
 function registerCommands(): void {
-  addCommand('ref:start', (payload) => start((payload.options ?? {}) as Partial<ServerOptions>));
+  addCommand('ref:start', (payload) => start(payload.options ?? {}));
 
   addCommand('ref:stop', async (payload) => {
     await running(payload).close();

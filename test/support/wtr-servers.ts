@@ -7,7 +7,7 @@ import { createGateway, type Gateway } from '../../server/feeds/gateway.js';
 import { RawServer } from './raw-server.js';
 import { stopRefServers } from './ref-commands.js';
 
-type Handler = (payload: Record<string, unknown>) => unknown | Promise<unknown>;
+type Handler = (payload: Record<string, unknown>) => unknown;
 
 /** Registered command handlers, by command name. */
 const handlers = new Map<string, Handler>();
@@ -40,7 +40,7 @@ handlers.set('raw:kill', (payload) => {
   return true;
 });
 handlers.set('raw:close', (payload) => {
-  rawServer(payload).closeAll(Number(payload.code), String(payload.reason ?? ''));
+  rawServer(payload).closeAll(Number(payload.code), typeof payload.reason === 'string' ? payload.reason : '');
   return true;
 });
 handlers.set('raw:silent', (payload) => {

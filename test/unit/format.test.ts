@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { createFormatter, FORMATS, isTimeDependent, type FormatOptions } from '../../src/core/format.js';
 import { ConfigError } from '../../src/core/errors.js';
 
@@ -122,7 +123,7 @@ test('formatters never throw, whatever the value', () => {
   for (const format of FORMATS) {
     const formatter = createFormatter({ format, ...US });
     for (const value of [cyclic, 10n, Symbol('s'), NaN, Infinity, -0, [], {}, '', '   ']) {
-      assert.equal(typeof formatter(value, NOON), 'string', `${format} of ${String(value)}`);
+      assert.equal(typeof formatter(value, NOON), 'string', `${format} of ${inspect(value)}`);
     }
   }
 });
