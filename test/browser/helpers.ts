@@ -271,6 +271,15 @@ const ERROR_RECORDER = `<script>
 
 const pages: HTMLIFrameElement[] = [];
 
+/** Each distinct error once, with how often it came. */
+function describeErrors(errors: string[]): string {
+  if (errors.length === 0) return 'the page reported no error';
+  const counts = new Map<string, number>();
+  for (const error of errors) counts.set(error, (counts.get(error) ?? 0) + 1);
+  const lines = [...counts].map(([error, count]) => (count > 1 ? `${error} (${count}×)` : error));
+  return `the page reported: ${lines.join(' | ')}`;
+}
+
 /**
  * Opens `body` as a whole document (its `<head>` holds `head`) in an iframe
  * and resolves once it has loaded, its scripts included. The browser parses
@@ -289,7 +298,7 @@ export async function openPage(head: string, body: string): Promise<Page> {
     frame,
     document: frame.contentDocument!,
     window,
-    errors: () => (window.pageErrors.length === 0 ? 'the page reported no error' : `the page reported: ${window.pageErrors.join(' | ')}`),
+    errors: () => describeErrors(window.pageErrors),
   };
 }
 
