@@ -60,7 +60,7 @@ describe('elements work wherever their script is loaded', () => {
 
   after(async () => {
     closePages();
-    await ref.stop();
+    await ref?.stop(); // Unset when a bundle was missing.
   });
 
   loadings.forEach((loading, index) => {

@@ -59,30 +59,32 @@ for (const bundle of bundles) {
       await requireBuilt(bundle.url, bundle.file);
       server = await TestServer.start();
       const formatted = formats.map(({ format, select, extra = '' }, i) =>
-        `<ws-bind id="format-${i}" source="raw" match="kind=formats" select="${select}" format="${format}" ${extra}>…</ws-bind>`);
+        `<ws-bind id="format-${i}" src="${server.url('/formats')}" select="${select}" format="${format}" ${extra}>…</ws-bind>`);
       page = await openPage(SET_HTML_SPY + bundle.head, `
         <ws-source id="raw" src="${server.url('/raw')}"></ws-source>
         <ws-source id="beating" src="${server.url('/beating')}" heartbeat="200" heartbeat-message="hb"></ws-source>
         <ws-source id="events" transport="sse" src="${server.eventsUrl()}"></ws-source>
         <ws-bind id="matched" source="raw" match="kind=quote sym=AAPL" select="price">—</ws-bind>
         ${formatted.join('\n')}
-        <ws-bind id="card" source="raw" match="kind=user" select="user"><template><a class="name">{{ name }}</a><span>{{ balance | currency:EUR }}</span></template>loading…</ws-bind>
-        <ws-bind id="note" source="raw" match="kind=note" select="body" mode="html"></ws-bind>
-        <ws-bind id="announced" source="raw" match="kind=news" select="title" announce="polite" announce-every="200"></ws-bind>
+        <ws-bind id="card" src="${server.url('/card')}" select="user"><template><a class="name">{{ name }}</a><span>{{ balance | currency:EUR }}</span></template>loading…</ws-bind>
+        <ws-bind id="note" src="${server.url('/note')}" select="body" mode="html"></ws-bind>
+        <ws-bind id="announced" src="${server.url('/news')}" select="title" announce="polite" announce-every="200"></ws-bind>
         <ws-bind id="from-sse" source="events" select="v">—</ws-bind>
         ${bundle.bodyEnd}`);
     });
 
     after(async () => {
       closePages();
-      await server.stop();
+      await server?.stop(); // Unset when the bundle was missing.
     });
 
-    /** Waits until the raw source is open, so what the server pushes reaches the page. */
-    async function rawOpen(): Promise<void> {
-      const raw = find(page.document, '#raw');
-      await waitUntil(() => raw.getAttribute('state') === 'open',
-        `the source is "${raw.getAttribute('state')}"; ${page.errors()}`, patiently);
+    /**
+     * Waits until the page holds a socket to `path`, so what the server pushes there reaches it. Each feature has its
+     * own path, so one that fails to load does not hide the others.
+     */
+    async function connected(path: string): Promise<void> {
+      await waitUntil(async () => (await server.paths()).includes(path), `the page never connected to ${path}; ${page.errors()}`,
+        { ...patiently, interval: 50 });
     }
 
     /** Waits until `#id` shows `text`, saying what it shows and what the page reported if it never does. */
@@ -94,7 +96,7 @@ for (const bundle of bundles) {
     }
 
     it('match: an element shows only the messages that meet every condition', async () => {
-      await rawOpen();
+      await connected('/raw');
       await server.pushTo('/raw',
         { kind: 'quote', sym: 'MSFT', price: 1 },
         { kind: 'trade', sym: 'AAPL', price: 2 },
@@ -106,9 +108,8 @@ for (const bundle of bundles) {
     });
 
     it('every format renders', async () => {
-      await rawOpen();
-      await server.pushTo('/raw', {
-        kind: 'formats',
+      await connected('/formats');
+      await server.pushTo('/formats', {
         n: 1234.5,
         pi: 3.14159,
         ratio: 0.25,
@@ -133,8 +134,8 @@ for (const bundle of bundles) {
     });
 
     it('announce: the text reaches the shared live region', async () => {
-      await rawOpen();
-      await server.pushTo('/raw', { kind: 'news', title: 'Markets open' });
+      await connected('/news');
+      await server.pushTo('/news', { title: 'Markets open' });
       await untilShows('announced', 'Markets open');
       await waitUntil(() => page.document.querySelector('[aria-live]')?.textContent?.includes('Markets open') ?? false,
         `no live region announced it; ${page.errors()}`, patiently);
@@ -148,8 +149,8 @@ for (const bundle of bundles) {
     });
 
     it('a <template> child renders each value', async () => {
-      await rawOpen();
-      await server.pushTo('/raw', { kind: 'user', user: { name: '<b>Ada</b>', balance: 12.5 } });
+      await connected('/card');
+      await server.pushTo('/card', { user: { name: '<b>Ada</b>', balance: 12.5 } });
       const card = find(page.document, '#card');
       await waitUntil(() => card.querySelector('a.name') !== null,
         `the card shows "${card.textContent?.trim()}" (state "${card.getAttribute('state')}"); ${page.errors()}`, patiently);
@@ -159,10 +160,10 @@ for (const bundle of bundles) {
     });
 
     it('mode="html" inserts sanitized markup through the platform\'s setHTML', async () => {
-      await rawOpen();
+      await connected('/note');
       const platform = page.window as unknown as { Element: { prototype: object }; setHTMLCalls: number };
       expect('setHTML' in platform.Element.prototype, 'this browser has Element.setHTML').to.equal(true);
-      await server.pushTo('/raw', { kind: 'note', body: '<b>bold</b><img src="data:," onerror="parent.hacked=1"><script>parent.hacked=2</script>' });
+      await server.pushTo('/note', { body: '<b>bold</b><img src="data:," onerror="parent.hacked=1"><script>parent.hacked=2</script>' });
       const note = find(page.document, '#note');
       await waitUntil(() => note.querySelector('b')?.textContent === 'bold',
         `the note shows "${note.textContent?.trim()}" (state "${note.getAttribute('state')}"); ${page.errors()}`, patiently);
