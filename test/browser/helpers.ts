@@ -244,7 +244,7 @@ export function untilEntries(element: Element, texts: string[]): Promise<void> {
 }
 
 /** The window of a page opened by `openPage`, with what its error recorder saw. */
-export interface PageWindow extends Window {
+interface PageWindow extends Window {
   /** Uncaught errors, unhandled rejections and `ws-error` details of the page, oldest first. */
   pageErrors: string[];
 }
