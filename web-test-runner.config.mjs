@@ -5,12 +5,14 @@ import { tsImport } from 'tsx/esm/api';
 import { plainReporter } from './test/support/plain-reporter.mjs';
 
 const servers = await tsImport('./test/support/wtr-servers.ts', import.meta.url);
+const { oneFileFolders, removeOneFileFolders } = await tsImport('./test/support/one-file-folders.ts', import.meta.url);
 
 /** Starts and drives the real servers the browser tests talk to. */
 const serversPlugin = {
   name: 'ws-bind-servers',
   async serverStop() {
     await servers.stopAll();
+    removeOneFileFolders();
   },
   async executeCommand({ command, payload }) {
     return servers.executeCommand(command, payload);
@@ -25,6 +27,7 @@ export default {
   testsFinishTimeout: 10 * 60 * 1000,
   browserStartTimeout: 60000,
   testFramework: { config: { timeout: 20000 } },
+  middleware: [oneFileFolders],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), serversPlugin],
   browsers: [
     chromeLauncher({

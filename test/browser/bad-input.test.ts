@@ -2,6 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import {
   TestServer,
+  entryTexts,
   find,
   mount,
   patiently,
@@ -167,23 +168,39 @@ describe('bad input gets a clear error and loses nothing', () => {
   it('a path that does not resolve leaves the element unchanged, with no event and no state change', async () => {
     const page = mount(`
       <ws-bind id="bid" src="${server.url()}" select="quote.bid"></ws-bind>
+      <ws-bind id="unseen" src="${server.url()}" select="quote.last">—</ws-bind>
       <ws-bind id="sequence" src="${server.url()}" select="seq"></ws-bind>`);
     const bid = find<WsBindElement>(page, '#bid');
+    const unseen = find(page, '#unseen');
     const sequence = find(page, '#sequence');
     await server.untilOpen(1);
     await server.push({ quote: { bid: 1 }, seq: 1 });
     await untilText(bid, '1');
     await untilState(bid, 'live');
     const states = recordStates(bid);
-    const events = [...recordEvents(bid, 'ws-update'), ...recordEvents(bid, 'ws-error')];
+    const updates = recordEvents(bid, 'ws-update');
+    const errors = recordEvents(bid, 'ws-error');
+    const unseenUpdates = recordEvents(unseen, 'ws-update');
+    const unseenErrors = recordEvents(unseen, 'ws-error');
 
     await server.push({ quote: { ask: 2 }, seq: 2 }, { quote: null, seq: 3 }, 'plain text', { seq: 4 });
     await untilText(sequence, '4');
     await pause(100); // A wrongly scheduled render would show within this.
     expect(bid.textContent?.trim()).to.equal('1');
     expect(bid.value).to.equal(1);
-    expect(events).to.have.length(0);
+    expect(updates, 'ws-update events').to.have.length(0);
+    expect(errors, 'ws-error events').to.have.length(0);
     expect(states).to.have.length(0);
+    expect(unseen.textContent?.trim(), 'the placeholder stays').to.equal('—');
+    expect(unseen.getAttribute('state')).to.equal('waiting');
+    expect(entryTexts(unseen), 'no entry was created').to.deep.equal([]);
+    expect(unseenUpdates.length + unseenErrors.length, 'events of the element that never resolved').to.equal(0);
+
+    await server.push({ quote: { last: 'yes' }, seq: 5 });
+    await untilText(unseen, 'yes');
+    await waitUntil(() => unseenUpdates.length > 0, 'no ws-update', patiently);
+    expect(unseenUpdates).to.have.length(1);
+    expect(unseenErrors).to.have.length(0);
   });
 
   it('markup in a message shows as characters; no element is created', async () => {
@@ -199,5 +216,26 @@ describe('bad input gets a clear error and loses nothing', () => {
     await server.push(markup);
     await untilText(find(page, '#whole'), markup);
     expect(page.querySelectorAll('img').length, 'img elements').to.equal(0);
+  });
+
+  it('shows a misconfigured source\'s error on the status and bindings that name it, until it is fixed', async () => {
+    const page = mount(`
+      <ws-source id="feed" src="${server.url()}" transport="pigeon"></ws-source>
+      <ws-status source="feed"></ws-status>
+      <ws-bind source="feed" select="v">—</ws-bind>`);
+    const [source, status, value] = ['ws-source', 'ws-status', 'ws-bind'].map((tag) => find(page, tag));
+    const errors = recordEvents<WsErrorDetail>(value, 'ws-error');
+    await untilState(source, 'error');
+    await untilState(status, 'error');
+    await untilState(value, 'error');
+    await waitUntil(() => errors.some((event) => event.detail.kind === 'config' && event.detail.message.includes('"feed"')),
+      'no config ws-error naming the source', patiently);
+
+    source.setAttribute('transport', 'ws');
+    await untilState(status, 'open');
+    expect(source.getAttribute('state')).to.equal('open');
+    await server.push({ v: 'fixed' });
+    await untilState(value, 'live');
+    expect(value.textContent?.trim()).to.equal('fixed');
   });
 });

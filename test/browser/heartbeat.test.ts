@@ -1,13 +1,23 @@
+/**
+ * `heartbeat` (SPEC 3.1) finds a hung server: it pings, replaces a silent
+ * connection (closing the old socket), keeps a talking one, and pings at once
+ * when the page becomes visible.
+ */
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import {
   TestServer,
+  expectCloseDetailTypes,
   find,
+  hidePage,
   keepPushing,
   mount,
   patiently,
+  recordEvents,
+  showPage,
   unmountAll,
   untilState,
+  type CloseDetail,
   type WsSourceElement,
 } from './helpers.js';
 
@@ -21,6 +31,7 @@ describe('heartbeat finds a hung server', () => {
 
   afterEach(async () => {
     stopPushing();
+    showPage();
     unmountAll();
     await server.silent(false);
     await server.stop();
@@ -66,5 +77,29 @@ describe('heartbeat finds a hung server', () => {
     // Five heartbeat periods of steady traffic.
     await waitUntil(() => Number(find(page, 'ws-bind').textContent) >= 25, 'the feed stalled', patiently);
     expect((await server.stats()).accepted).to.equal(1);
+  });
+
+  it('a replaced connection\'s ws-close detail is {code: number, reason: string, willRetry, retryIn}', async () => {
+    const page = mount(`<ws-source id="feed" src="${server.url()}" heartbeat="300" min-delay="50" max-delay="200"></ws-source>`);
+    const source = find(page, 'ws-source');
+    await untilState(source, 'open');
+    const closes = recordEvents<CloseDetail>(source, 'ws-close');
+    await server.silent(true);
+    await waitUntil(() => closes.length > 0, 'the silent connection was never replaced', patiently);
+    expectCloseDetailTypes(closes[0].detail);
+    expect(closes[0].detail.willRetry).to.equal(true);
+  });
+
+  it('pings as soon as the page becomes visible again', async () => {
+    const page = mount(`<ws-source src="${server.url()}" heartbeat="600000" heartbeat-message="hb"></ws-source>`);
+    await untilState(find(page, 'ws-source'), 'open');
+    hidePage();
+    // The next ping is ten minutes away: a ping now can only come from the page becoming visible.
+    showPage();
+    await waitUntil(async () => {
+      // As the browser fires it: at the document, bubbling to the window.
+      document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+      return (await server.stats()).received.includes('hb');
+    }, 'no ping when the page became visible', patiently);
   });
 });

@@ -2,7 +2,7 @@
  * What the acceptance tests share: a raw server per test, markup mounted into
  * the page, and recorders for states, DOM writes and events.
  */
-import { waitUntil } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 
 /** Generous waits: other suites share this machine's two cores. */
@@ -241,4 +241,165 @@ export function untilEntries(element: Element, texts: string[]): Promise<void> {
     `entries never read ${JSON.stringify(texts)} (they read ${JSON.stringify(entryTexts(element))})`,
     patiently,
   );
+}
+
+/** The window of a page opened by `openPage`, with what its error recorder saw. */
+interface PageWindow extends Window {
+  /** Uncaught errors, unhandled rejections and `ws-error` details of the page, oldest first. */
+  pageErrors: string[];
+}
+
+/** A real document in an iframe, parsed by the browser from the markup `openPage` was given. */
+export interface Page {
+  readonly frame: HTMLIFrameElement;
+  readonly document: Document;
+  readonly window: PageWindow;
+  /** What went wrong in the page so far, for failure messages. */
+  errors(): string;
+}
+
+/**
+ * The first script of every page `openPage` opens: records what a user would
+ * only see in the console, so a failing test can say why.
+ */
+const ERROR_RECORDER = `<script>
+  window.pageErrors = [];
+  addEventListener('error', (event) => pageErrors.push('error: ' + (event.error?.message ?? event.message)));
+  addEventListener('unhandledrejection', (event) => pageErrors.push('unhandled rejection: ' + (event.reason?.message ?? event.reason)));
+  document.addEventListener('ws-error', (event) => pageErrors.push('ws-error ' + event.detail.kind + ': ' + event.detail.message), true);
+</script>`;
+
+const pages: HTMLIFrameElement[] = [];
+
+/** Each distinct error once, with how often it came. */
+function describeErrors(errors: string[]): string {
+  if (errors.length === 0) return 'the page reported no error';
+  const counts = new Map<string, number>();
+  for (const error of errors) counts.set(error, (counts.get(error) ?? 0) + 1);
+  const lines = [...counts].map(([error, count]) => (count > 1 ? `${error} (${count}×)` : error));
+  return `the page reported: ${lines.join(' | ')}`;
+}
+
+/**
+ * Opens `body` as a whole document (its `<head>` holds `head`) in an iframe
+ * and resolves once it has loaded, its scripts included. The browser parses
+ * it as it parses any page, so a script in `<head>` runs before the elements
+ * after it exist, and their children are parsed after their start tags.
+ */
+export async function openPage(head: string, body: string): Promise<Page> {
+  const frame = document.createElement('iframe');
+  frame.srcdoc = `<!doctype html><html lang="en-US"><head>${ERROR_RECORDER}${head}</head><body>${body}</body></html>`;
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  pages.push(frame);
+  await loaded;
+  const window = frame.contentWindow as PageWindow;
+  return {
+    frame,
+    document: frame.contentDocument!,
+    window,
+    errors: () => describeErrors(window.pageErrors),
+  };
+}
+
+/** Removes every page `openPage` opened, which closes their connections. */
+export function closePages(): void {
+  for (const frame of pages.splice(0)) frame.remove();
+}
+
+/** Adds `<script>` with `attributes` to `page`'s `<head>` now, as a framework does, and waits until it ran. */
+export async function injectScript(page: Page, attributes: Record<string, string>): Promise<void> {
+  const script = page.document.createElement('script');
+  for (const [name, value] of Object.entries(attributes)) script.setAttribute(name, value);
+  const loaded = new Promise<void>((resolve, reject) => {
+    script.addEventListener('load', () => resolve(), { once: true });
+    script.addEventListener('error', () => reject(new Error(`${attributes.src} did not load`)), { once: true });
+  });
+  page.document.head.append(script);
+  await loaded;
+}
+
+/**
+ * Fails with a clear message when the bundle at `url` is not served: the
+ * suites that load built files need `npm run build` to have run first.
+ */
+export async function requireBuilt(url: string, file: string): Promise<void> {
+  const response = await fetch(url, { cache: 'no-store' });
+  if (!response.ok) {
+    throw new Error(`${file} is missing (${url} answered ${response.status}): run \`npm run build\` before the browser tests`);
+  }
+}
+
+/** A reference server (`server/`) of the test runner, started for a test or a suite. */
+export class RefServer {
+  private constructor(
+    readonly port: number,
+    /** The WebSocket URL elements connect to. */
+    readonly url: string,
+  ) {}
+
+  static async start(options: Record<string, unknown> = {}): Promise<RefServer> {
+    const { port, url } = await executeServerCommand<{ port: number; url: string }, object>('ref:start', { options });
+    return new RefServer(port, url);
+  }
+
+  /** Publishes `data` to `topic` as the server's own embedder would; resolves to its position. */
+  async publish(topic: string, data: unknown): Promise<string> {
+    const { pos } = await executeServerCommand<{ pos: string }, object>('ref:publish', { port: this.port, topic, data });
+    return pos;
+  }
+
+  /** Drops every socket without a close frame. */
+  drop(): Promise<unknown> {
+    return executeServerCommand('ref:drop', { port: this.port });
+  }
+
+  /** How many sockets the server holds. */
+  connections(): Promise<number> {
+    return executeServerCommand<number, object>('ref:connections', { port: this.port });
+  }
+
+  stop(): Promise<unknown> {
+    return executeServerCommand('ref:stop', { port: this.port });
+  }
+}
+
+/** The label a `<ws-status>` shows: the page author's slotted text where given, else its own. */
+export function statusLabel(status: Element): string {
+  const shown = status.shadowRoot?.querySelector<HTMLElement>('[part~="label"]');
+  if (!shown) return '';
+  const slot = shown.localName === 'slot' ? (shown as HTMLSlotElement) : shown.querySelector('slot');
+  const slotted = slot?.assignedNodes({ flatten: true }) ?? [];
+  if (slotted.length > 0) return slotted.map((node) => node.textContent).join('').trim();
+  return shown.textContent?.trim() ?? '';
+}
+
+/** What a `ws-close` event carries (SPEC 3.1). */
+export interface CloseDetail {
+  code: number;
+  reason: string;
+  willRetry: boolean;
+  retryIn: number;
+}
+
+/** A short, safe description of `value`: primitives as they are, objects by their constructor (they may be cyclic). */
+function describeValue(value: unknown): string {
+  if (value === null || typeof value !== 'object') return `${typeof value} ${String(value)}`;
+  return `object ${value.constructor?.name ?? 'Object'}`;
+}
+
+/**
+ * Checks that a `ws-close` detail has exactly SPEC 3.1's fields, each of its
+ * type. Only strings reach the assertion: a wrong detail may hold an event
+ * and its socket, too big to report.
+ */
+export function expectCloseDetailTypes(detail: CloseDetail): void {
+  const fields = Object.entries(detail).map(([name, value]) => `${name}: ${describeValue(value)}`).join(', ');
+  const types = Object.fromEntries(Object.entries(detail).map(([name, value]) => [name, typeof value]));
+  expect(types, `the ws-close detail is {${fields}}`).to.deep.equal({
+    code: 'number',
+    reason: 'string',
+    willRetry: 'boolean',
+    retryIn: 'number',
+  });
 }

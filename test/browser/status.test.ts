@@ -1,6 +1,11 @@
+/**
+ * `<ws-status>` (SPEC 3.4): a status region with a dot, a label and a retry
+ * button, announcing state changes but not its countdown, with the page
+ * author's text from slots.
+ */
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
-import { TestServer, find, mount, patiently, unmountAll, untilState, type WsSourceElement } from './helpers.js';
+import { TestServer, find, mount, patiently, statusLabel, unmountAll, untilState, type WsSourceElement } from './helpers.js';
 
 /** The element with CSS part `part` in the status element's shadow root, if shown. */
 function part(status: Element, name: string): HTMLElement | null {
@@ -12,28 +17,28 @@ function shows(status: Element, name: string): boolean {
   return part(status, name)?.checkVisibility() ?? false;
 }
 
-/** The label the status shows: slotted text where given, else its own. */
-function label(status: Element): string {
-  const shown = part(status, 'label');
-  if (!shown) return '';
-  const slot = shown.localName === 'slot' ? (shown as HTMLSlotElement) : shown.querySelector('slot');
-  const slotted = slot?.assignedNodes({ flatten: true }) ?? [];
-  if (slotted.length > 0) return slotted.map((node) => node.textContent).join('').trim();
-  return shown.textContent?.trim() ?? '';
+/** What a screen reader reads of `node`: its text, through shadow roots and slots, without `aria-hidden` subtrees. */
+function spokenText(node: Node): string {
+  if (node instanceof Text) return node.data;
+  if (!(node instanceof Element || node instanceof ShadowRoot)) return '';
+  if (node instanceof Element && (node.getAttribute('aria-hidden') === 'true' || node.localName === 'style')) return '';
+  const assigned = node instanceof HTMLSlotElement ? node.assignedNodes() : [];
+  const children = node instanceof Element && node.shadowRoot ? [node.shadowRoot] : [...(assigned.length > 0 ? assigned : node.childNodes)];
+  return children.map(spokenText).join('');
 }
 
 /** Every label the status shows from now on. */
 function recordLabels(status: Element): string[] {
-  const seen = [label(status)];
+  const seen = [statusLabel(status)];
   const observer = new MutationObserver(() => {
-    if (seen.at(-1) !== label(status)) seen.push(label(status));
+    if (seen.at(-1) !== statusLabel(status)) seen.push(statusLabel(status));
   });
   if (status.shadowRoot) observer.observe(status.shadowRoot, { childList: true, characterData: true, subtree: true });
   return seen;
 }
 
 function untilLabel(status: Element, pattern: RegExp): Promise<void> {
-  return waitUntil(() => pattern.test(label(status)), `the label never matched ${pattern} (it is "${label(status)}")`, patiently);
+  return waitUntil(() => pattern.test(statusLabel(status)), `the label never matched ${pattern} (it is "${statusLabel(status)}")`, patiently);
 }
 
 describe('<ws-status> shows the connection', () => {
@@ -115,5 +120,31 @@ describe('<ws-status> shows the connection', () => {
     const status = find(page, 'ws-status');
     await untilState(status, 'open');
     await untilLabel(status, /^Connected to the market$/);
+  });
+
+  it('announces state changes through role="status", but not the countdown', async () => {
+    const page = mount(`
+      <ws-source id="feed" src="${server.url()}" min-delay="3000" max-delay="4000"></ws-source>
+      <ws-status source="feed"></ws-status>`);
+    const status = find(page, 'ws-status');
+    await waitUntil(() => statusLabel(status) === 'Live', 'never live', patiently);
+    const spoken: string[] = [];
+    const listen = (): void => {
+      const text = spokenText(status).trim();
+      if (spoken.at(-1) !== text) spoken.push(text);
+    };
+    const observer = new MutationObserver(listen);
+    observer.observe(status.shadowRoot!, { childList: true, characterData: true, subtree: true });
+
+    await server.kill();
+    await waitUntil(() => /^Reconnecting in \d+ s$/.test(statusLabel(status)), 'no countdown', patiently);
+    const firstCount = statusLabel(status);
+    await waitUntil(() => /^Reconnecting in \d+ s$/.test(statusLabel(status)) && statusLabel(status) !== firstCount
+      || statusLabel(status) === 'Live', 'the countdown never moved', patiently);
+    await waitUntil(() => statusLabel(status) === 'Live', 'never live again', patiently);
+    observer.disconnect();
+    expect(status.getAttribute('role')).to.equal('status');
+    expect(spoken.filter((text) => /\d/.test(text)), 'countdown texts read out').to.deep.equal([]);
+    expect(spoken).to.include('Reconnecting');
   });
 });

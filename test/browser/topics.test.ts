@@ -1,41 +1,76 @@
 /**
- * The topic protocol end to end: real pages (elements) against the real
- * reference server started by the test runner.
+ * The topic protocol (SPEC 3.1, 3.2, 4) from the page's side: real pages
+ * against the real reference server, and against the raw test server playing
+ * a topic server by hand (welcome, batches, snapshots and patches, resets,
+ * refusals), which the tests read back.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.js';
-import { entryTexts, mount, unmountAll } from './helpers.js';
+import type { WsErrorDetail } from '../../src/index.js';
+import {
+  RefServer,
+  TestServer,
+  entryTexts,
+  find,
+  mount,
+  patiently,
+  recordEvents,
+  unmountAll,
+  untilEntries,
+  untilState,
+  untilText,
+  type WsBindElement,
+} from './helpers.js';
 
-interface RefServer { port: number; url: string }
-
-const servers: number[] = [];
+/** Reference servers started by the running test, stopped after it. */
+const servers: RefServer[] = [];
 
 async function startServer(options: Record<string, unknown> = {}): Promise<RefServer> {
-  const server = await executeServerCommand<RefServer, object>('ref:start', { options });
-  servers.push(server.port);
+  const server = await RefServer.start(options);
+  servers.push(server);
   return server;
-}
-
-function refCommand<R = unknown>(name: string, payload: Record<string, unknown>): Promise<R> {
-  return executeServerCommand<R, Record<string, unknown>>(name, payload);
 }
 
 function until(condition: () => boolean, message: string, timeout = 10000): Promise<void> {
   return waitUntil(condition, message, { timeout, interval: 20 });
 }
 
+type Sent = Record<string, unknown>;
+
+/** The JSON messages the server received, oldest first. */
+async function sent(server: TestServer): Promise<Sent[]> {
+  return (await server.stats()).received.map((text) => JSON.parse(text) as Sent);
+}
+
+/** Waits until the server received a message for which `test` holds; returns every message so far. */
+async function untilSent(server: TestServer, test: (message: Sent) => boolean, what: string): Promise<Sent[]> {
+  let messages: Sent[] = [];
+  await waitUntil(async () => {
+    messages = await sent(server);
+    return messages.some(test);
+  }, `the client never sent ${what}`, { ...patiently, interval: 50 });
+  return messages;
+}
+
+function resetStats(server: TestServer): Promise<unknown> {
+  return executeServerCommand('raw:reset-stats', { port: server.port });
+}
+
+const welcome = (id = 'c1', resume = 'r1') => ({ type: 'welcome', id, resume });
+const event = (topic: string, pos: string, data: unknown) => ({ type: 'event', topic, pos, data });
+
 afterEach(async () => {
   unmountAll();
-  for (const port of servers.splice(0)) await refCommand('ref:stop', { port });
+  for (const server of servers.splice(0)) await server.stop();
 });
 
 describe('topic mode against the reference server', () => {
   it('renders a ticker price and keeps it changing', async () => {
-    const { url } = await startServer();
+    const server = await startServer();
     const page = mount(`
-      <ws-bind id="price" src="${url}" topic="ticker" select="AAPL.price" format="number" digits="2">—</ws-bind>
-      <ws-bind id="all" src="${url}" topic="ticker" format="json">—</ws-bind>`);
+      <ws-bind id="price" src="${server.url}" topic="ticker" select="AAPL.price" format="number" digits="2">—</ws-bind>
+      <ws-bind id="all" src="${server.url}" topic="ticker" format="json">—</ws-bind>`);
     const price = page.querySelector<HTMLElement>('#price')!;
     const all = page.querySelector<HTMLElement>('#all')!;
     await until(() => price.textContent !== '—', 'the AAPL price never rendered');
@@ -47,17 +82,17 @@ describe('topic mode against the reference server', () => {
   });
 
   it('shows the same vote counts on two pages as each votes', async () => {
-    const { url } = await startServer();
+    const server = await startServer();
     const page = mount(`
-      <ws-source id="a" src="${url}"></ws-source>
-      <ws-source id="b" src="${url}"></ws-source>
+      <ws-source id="a" src="${server.url}"></ws-source>
+      <ws-source id="b" src="${server.url}"></ws-source>
       <ws-send id="a-left" source="a" topic="votes" data='{"dir":"left"}'><button>Left</button></ws-send>
       <ws-send id="b-right" source="b" topic="votes" data='{"dir":"right"}'><button>Right</button></ws-send>
       <ws-bind id="a-counts" source="a" topic="votes" format="json"></ws-bind>
       <ws-bind id="b-counts" source="b" topic="votes" format="json"></ws-bind>`);
     const counts = (id: string) => JSON.parse(page.querySelector(`#${id}`)!.textContent || 'null');
     await until(() => counts('a-counts')?.watching === 2 && counts('b-counts')?.watching === 2, 'both pages should watch');
-    expect(await refCommand<number>('ref:connections', { port: servers[0] })).to.equal(2);
+    expect(await servers[0].connections()).to.equal(2);
     page.querySelector<HTMLButtonElement>('#a-left button')!.click();
     await until(() => counts('a-counts').left === 1 && counts('b-counts').left === 1, 'the left vote should reach both');
     page.querySelector<HTMLButtonElement>('#b-right button')!.click();
@@ -67,10 +102,10 @@ describe('topic mode against the reference server', () => {
   });
 
   it('turns only its own face, sees the other turn, and sees it vanish when that page closes', async () => {
-    const { url } = await startServer();
+    const server = await startServer();
     const page = mount(`
-      <ws-source id="a" src="${url}"></ws-source>
-      <ws-source id="b" src="${url}"></ws-source>
+      <ws-source id="a" src="${server.url}"></ws-source>
+      <ws-source id="b" src="${server.url}"></ws-source>
       <ws-send id="a-turn" source="a" topic="faces" data='{"direction":90}'><button>Turn</button></ws-send>
       <ws-send id="b-turn" source="b" topic="faces" data='{"direction":-90}'><button>Turn</button></ws-send>
       <ws-bind id="a-faces" source="a" topic="faces" format="json"></ws-bind>
@@ -94,10 +129,10 @@ describe('topic mode against the reference server', () => {
   });
 
   it('sends a chat form that every subscriber shows, then resets the form on the ack', async () => {
-    const { url } = await startServer();
+    const server = await startServer();
     const page = mount(`
-      <ws-source id="a" src="${url}"></ws-source>
-      <ws-source id="b" src="${url}"></ws-source>
+      <ws-source id="a" src="${server.url}"></ws-source>
+      <ws-source id="b" src="${server.url}"></ws-source>
       <ws-send source="a" topic="chat/lobby">
         <form><input name="name" value="ada"><input name="text" required><button>Send</button></form>
       </ws-send>
@@ -120,9 +155,9 @@ describe('topic mode against the reference server', () => {
   });
 
   it('keeps the form filled and reports the server error for an invalid message', async () => {
-    const { url } = await startServer();
+    const server = await startServer();
     const page = mount(`
-      <ws-send src="${url}" topic="chat/lobby">
+      <ws-send src="${server.url}" topic="chat/lobby">
         <form><input name="name" value="ada"><input name="text"><button>Send</button></form>
       </ws-send>`);
     const send = page.querySelector('ws-send')!;
@@ -138,30 +173,30 @@ describe('topic mode against the reference server', () => {
   });
 
   it('shows the recent lines to a page that joins with history', async () => {
-    const { port, url } = await startServer();
-    for (let n = 1; n <= 6; n++) await refCommand('ref:publish', { port, topic: 'chat/history', data: { name: 'bot', text: `line ${n}` } });
-    const page = mount(`<ws-bind src="${url}" topic="chat/history" history="3" select="text" mode="append"></ws-bind>`);
+    const server = await startServer();
+    for (let n = 1; n <= 6; n++) await server.publish('chat/history', { name: 'bot', text: `line ${n}` });
+    const page = mount(`<ws-bind src="${server.url}" topic="chat/history" history="3" select="text" mode="append"></ws-bind>`);
     const log = page.querySelector('ws-bind')!;
     await until(() => log.children.length === 3, 'three recent lines should show');
-    await refCommand('ref:publish', { port, topic: 'chat/history', data: { name: 'bot', text: 'line 7' } });
+    await server.publish('chat/history', { name: 'bot', text: 'line 7' });
     await until(() => log.children.length === 4, 'the live line should follow');
     expect(entryTexts(log)).to.deep.equal(['line 4', 'line 5', 'line 6', 'line 7']);
   });
 
   it('loses no chat message and shows none twice while connections are killed mid-stream', async () => {
-    const { port, url } = await startServer({ history: 1000 });
+    const server = await startServer({ history: 1000 });
     const page = mount(`
-      <ws-source id="s" src="${url}" min-delay="20" max-delay="200"></ws-source>
+      <ws-source id="s" src="${server.url}" min-delay="20" max-delay="200"></ws-source>
       <ws-bind source="s" topic="chat/stream" history="1000" select="text" mode="append"></ws-bind>`);
     const log = page.querySelector('ws-bind')!;
     const source = page.querySelector('ws-source')!;
     await until(() => source.getAttribute('state') === 'open', 'the source should open');
-    await refCommand('ref:publish', { port, topic: 'chat/stream', data: { name: 'bot', text: 'm0' } });
+    await server.publish('chat/stream', { name: 'bot', text: 'm0' });
     await until(() => log.children.length === 1, 'the first message should arrive');
     const total = 300;
     for (let n = 1; n < total; n++) {
-      await refCommand('ref:publish', { port, topic: 'chat/stream', data: { name: 'bot', text: `m${n}` } });
-      if (n % 50 === 0) await refCommand('ref:drop', { port });
+      await server.publish('chat/stream', { name: 'bot', text: `m${n}` });
+      if (n % 50 === 0) await server.drop();
     }
     await until(() => log.children.length >= total, `all ${total} messages should arrive`, 20000);
     const expected = Array.from({ length: total }, (_, n) => `m${n}`);
@@ -169,12 +204,12 @@ describe('topic mode against the reference server', () => {
   });
 
   it('receives a direct message in inbox/@me, also one sent while its connection was down', async () => {
-    const { port, url } = await startServer();
+    const server = await startServer();
     const page = mount(`
-      <ws-source id="me" src="${url}" min-delay="20" max-delay="200"></ws-source>
+      <ws-source id="me" src="${server.url}" min-delay="20" max-delay="200"></ws-source>
       <ws-bind id="who" source="me" topic="faces" format="json"></ws-bind>
       <ws-bind id="inbox" source="me" topic="inbox/@me" history="10" select="text" mode="append"></ws-bind>
-      <ws-source id="other" src="${url}"></ws-source>`);
+      <ws-source id="other" src="${server.url}"></ws-source>`);
     const who = page.querySelector('#who')!;
     const inbox = page.querySelector('#inbox')!;
     await until(() => Object.keys(JSON.parse(who.textContent || '{}')).length === 1, 'my face should appear');
@@ -185,8 +220,8 @@ describe('topic mode against the reference server', () => {
     document.querySelector<HTMLButtonElement>('#dm button')!.click();
     await until(() => entryTexts(inbox).includes('hi there'), 'the direct message should arrive');
 
-    await refCommand('ref:drop', { port });
-    await refCommand('ref:publish', { port, topic: `inbox/${myId}`, data: { name: 'friend', text: 'while you were away' } });
+    await server.drop();
+    await server.publish(`inbox/${myId}`, { name: 'friend', text: 'while you were away' });
     await until(() => entryTexts(inbox).includes('while you were away'), 'the message sent while down should arrive');
     expect(entryTexts(inbox)).to.deep.equal(['hi there', 'while you were away']);
   });
@@ -197,10 +232,184 @@ describe('topic mode against the reference server', () => {
     const page = mount(`
       <ws-bind id="one" src="${first.url}" topic="chat/multi" history="1" select="text">—</ws-bind>
       <ws-bind id="two" src="${second.url}" topic="chat/multi" history="1" select="text">—</ws-bind>`);
-    await refCommand('ref:publish', { port: first.port, topic: 'chat/multi', data: { name: 'x', text: 'from one' } });
-    await refCommand('ref:publish', { port: second.port, topic: 'chat/multi', data: { name: 'x', text: 'from two' } });
+    await first.publish('chat/multi', { name: 'x', text: 'from one' });
+    await second.publish('chat/multi', { name: 'x', text: 'from two' });
     await until(() => page.querySelector('#one')!.textContent === 'from one' && page.querySelector('#two')!.textContent === 'from two', 'both endpoints should render');
-    expect(await refCommand<number>('ref:connections', { port: first.port })).to.equal(1);
-    expect(await refCommand<number>('ref:connections', { port: second.port })).to.equal(1);
+    expect(await first.connections()).to.equal(1);
+    expect(await second.connections()).to.equal(1);
+  });
+});
+
+describe('topic mode against a scripted topic server', () => {
+  let server: TestServer;
+
+  beforeEach(async () => {
+    server = await TestServer.start();
+  });
+
+  afterEach(async () => {
+    unmountAll();
+    await server.stop();
+  });
+
+  it('subscribes after welcome, unpacks batches, ignores replayed duplicates and resumes with since after a drop', async () => {
+    const page = mount(`<ws-bind src="${server.url()}" topic="chat" select="text" mode="append">no lines</ws-bind>`);
+    const log = find<WsBindElement>(page, 'ws-bind');
+    await server.untilOpen(1);
+    expect(await sent(server)).to.deep.equal([]);
+
+    await server.push(welcome());
+    await untilSent(server, (m) => m.type === 'subscribe' && m.topic === 'chat', 'subscribe chat');
+    await server.push({ type: 'subscribed', topic: 'chat', pos: 'e1:0', recovered: true });
+    await server.push([event('chat', 'e1:1', { text: 'a' }), event('chat', 'e1:2', { text: 'b' })]);
+    await untilEntries(log, ['a', 'b']);
+    await untilState(log, 'live');
+
+    await server.push(event('chat', 'e1:2', { text: 'duplicate' }), event('chat', 'e1:3', { text: 'c' }));
+    await untilEntries(log, ['a', 'b', 'c']);
+
+    await resetStats(server);
+    await server.kill();
+    await untilState(log, 'stale');
+    await server.untilOpen(1);
+    const messages = await untilSent(server, (m) => m.type === 'subscribe', 'a resubscribe');
+    expect(messages[0]).to.deep.equal({ type: 'auth', resume: 'r1' });
+    expect(messages[1]).to.deep.equal({ type: 'subscribe', topic: 'chat', since: 'e1:3' });
+
+    await server.push(welcome('c1', 'r2'), event('chat', 'e1:3', { text: 'replayed' }), event('chat', 'e1:4', { text: 'd' }));
+    await server.push({ type: 'subscribed', topic: 'chat', pos: 'e1:4', recovered: true });
+    await untilEntries(log, ['a', 'b', 'c', 'd']);
+    await untilState(log, 'live');
+    expect(entryTexts(log)).not.to.include('replayed');
+  });
+
+  it('applies snapshot and patches to a local copy that select reads, and shares one subscription', async () => {
+    const page = mount(`
+      <ws-bind id="aapl" src="${server.url()}" topic="ticker" select="AAPL.price">—</ws-bind>
+      <ws-bind id="msft" src="${server.url()}" topic="ticker" select="MSFT.price">—</ws-bind>`);
+    await server.untilOpen(1);
+    await server.push(welcome());
+    const messages = await untilSent(server, (m) => m.type === 'subscribe', 'subscribe ticker');
+    expect(messages.filter((m) => m.type === 'subscribe')).to.have.length(1);
+
+    await server.push(
+      { type: 'snapshot', topic: 'ticker', pos: 't:5', data: { AAPL: { price: 10 }, MSFT: { price: 20 } } },
+      { type: 'subscribed', topic: 'ticker', pos: 't:5', recovered: true },
+      { type: 'patch', topic: 'ticker', pos: 't:6', data: { AAPL: { price: 11 } } },
+    );
+    await untilText(find(page, '#aapl'), '11');
+    await untilText(find(page, '#msft'), '20');
+    await untilState(find(page, '#aapl'), 'live');
+    expect(find(page, '#aapl').dataset.trend).to.equal('up');
+
+    const late = mount(`<ws-bind src="${server.url()}" topic="ticker" select="MSFT.price">—</ws-bind>`);
+    await untilText(find(late, 'ws-bind'), '20');
+    expect((await sent(server)).filter((m) => m.type === 'subscribe')).to.have.length(1);
+  });
+
+  it('goes stale on reset until fresh data arrives', async () => {
+    const page = mount(`<ws-bind src="${server.url()}" topic="news" select="title"></ws-bind>`);
+    const news = find(page, 'ws-bind');
+    await server.untilOpen(1);
+    await server.push(welcome());
+    await untilSent(server, (m) => m.type === 'subscribe', 'subscribe news');
+    await server.push({ type: 'subscribed', topic: 'news', pos: 'a:0', recovered: true }, event('news', 'a:1', { title: 'one' }));
+    await untilState(news, 'live');
+
+    await server.push({ type: 'reset', topic: 'news', pos: 'b:7' });
+    await untilState(news, 'stale');
+    await server.push(event('news', 'b:8', { title: 'two' }));
+    await untilText(news, 'two');
+    await untilState(news, 'live');
+  });
+
+  it('subscribes inbox/@me as this connection\'s inbox, with history and since as the elements ask', async () => {
+    const page = mount(`
+      <ws-bind id="inbox" src="${server.url()}" topic="inbox/@me" select="text"></ws-bind>
+      <ws-bind src="${server.url()}" topic="chat/a" history="5" select="text"></ws-bind>
+      <ws-bind id="rendered" src="${server.url()}" topic="chat/b" since="x:9" select="text" mode="append" limit="2"><div>server line</div></ws-bind>`);
+    await server.untilOpen(1);
+    await server.push(welcome('c7'));
+    const messages = await untilSent(server, (m) => m.topic === 'chat/b', 'every subscribe');
+    const subscribes = (await untilSent(server, (m) => m.topic === 'inbox/c7', 'subscribe inbox/c7')).filter(
+      (m) => m.type === 'subscribe',
+    );
+    expect(subscribes).to.deep.include({ type: 'subscribe', topic: 'inbox/c7' });
+    expect(subscribes).to.deep.include({ type: 'subscribe', topic: 'chat/a', history: 5 });
+    expect(messages).to.deep.include({ type: 'subscribe', topic: 'chat/b', since: 'x:9' });
+
+    const rendered = find(page, '#rendered');
+    expect(entryTexts(rendered)).to.deep.equal(['server line']);
+    await server.push(event('chat/b', 'x:9', { text: 'old' }), event('chat/b', 'x:10', { text: 'new' }));
+    await untilEntries(rendered, ['server line', 'new']);
+    await server.push(event('inbox/c7', 'i:1', { text: 'hello you' }));
+    await untilText(find(page, '#inbox'), 'hello you');
+  });
+
+  it('reports a server that never says welcome and stays waiting', async () => {
+    const page = mount(`<ws-bind src="${server.url()}" topic="chat">waiting</ws-bind>`);
+    const chat = find(page, 'ws-bind');
+    const errors = recordEvents<WsErrorDetail>(chat, 'ws-error');
+    await waitUntil(() => errors.length > 0, 'no ws-error', { timeout: 15000 });
+    expect(errors[0].detail.kind).to.equal('protocol');
+    expect(errors[0].detail.message).to.equal('server does not speak the topic protocol');
+    expect(chat.getAttribute('state')).to.equal('waiting');
+  });
+
+  it('reports a refused subscription as a server error on the element', async () => {
+    const page = mount(`<ws-bind src="${server.url()}" topic="secret"></ws-bind>`);
+    const secret = find(page, 'ws-bind');
+    const errors = recordEvents<WsErrorDetail>(secret, 'ws-error');
+    await server.untilOpen(1);
+    await server.push(welcome());
+    await untilSent(server, (m) => m.type === 'subscribe', 'subscribe secret');
+    await server.push({ type: 'error', code: 'forbidden', message: 'no', topic: 'secret' });
+    await waitUntil(() => errors.length > 0, 'no ws-error', patiently);
+    expect(errors[0].detail).to.deep.equal({ kind: 'server', message: 'no', code: 'forbidden', topic: 'secret' });
+  });
+
+  it('pings with {"type":"ping"} in topic mode and resubscribes with since after the back/forward cache', async () => {
+    const page = mount(`
+      <ws-source id="feed" src="${server.url()}" heartbeat="200"></ws-source>
+      <ws-bind source="feed" topic="clock" select="t"></ws-bind>`);
+    const source = find(page, 'ws-source');
+    await server.untilOpen(1);
+    await server.push(welcome());
+    await untilSent(server, (m) => m.type === 'subscribe', 'subscribe clock');
+    await server.push({ type: 'subscribed', topic: 'clock', pos: 'k:1', recovered: true }, event('clock', 'k:2', { t: 'two' }));
+    await untilText(find(page, 'ws-bind'), 'two');
+    await untilSent(server, (m) => m.type === 'ping', 'a ping');
+
+    dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    await untilState(source, 'closed');
+    await server.untilOpen(0);
+    await resetStats(server);
+    dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    const messages = await untilSent(server, (m) => m.type === 'subscribe', 'a resubscribe');
+    expect(messages.slice(0, 2)).to.deep.equal([
+      { type: 'auth', resume: 'r1' },
+      { type: 'subscribe', topic: 'clock', since: 'k:2' },
+    ]);
+    await server.push(welcome('c1', 'r2'));
+    await untilState(source, 'open');
+  });
+
+  it('routes each message only to the elements whose match it meets, among many', async () => {
+    const symbols = Array.from({ length: 60 }, (_, i) => `S${i}`);
+    const page = mount(symbols.map((sym) => `<ws-bind src="${server.url()}" match="sym=${sym}" select="p">-</ws-bind>`).join(''));
+    await server.untilOpen(1);
+    await server.push(...symbols.map((sym, i) => ({ sym, p: i })));
+    const binds = [...page.querySelectorAll('ws-bind')];
+    await waitUntil(() => binds.every((bind, i) => bind.textContent === String(i)), 'not every element shows its own', patiently);
+    await server.push({ sym: 'S7', p: 'seven' });
+    await untilText(binds[7], 'seven');
+    expect(binds.filter((bind) => bind.textContent === 'seven')).to.have.length(1);
+  });
+
+  it('a raw element on a topic-mode connection sees every server message', async () => {
+    const page = mount(`<ws-bind src="${server.url()}" match="type=event" select="data.n"></ws-bind>`);
+    await server.untilOpen(1);
+    await server.push(welcome(), [event('t', 'p:1', { n: 1 }), event('t', 'p:2', { n: 2 })]);
+    await untilText(find(page, 'ws-bind'), '2');
   });
 });

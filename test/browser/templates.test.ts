@@ -1,12 +1,13 @@
 /**
- * `<ws-bind>` with an author `<template>` child: text stays text, attributes
- * interpolate, `?attr` and `.prop` bind, pipes format, and keyed lists move
- * their DOM instead of re-creating it.
+ * `<ws-bind>` with an author `<template>` (SPEC 3.2): text stays text,
+ * attributes interpolate, `?attr` and `.prop` bind, pipes format, keyed
+ * lists move their DOM instead of re-creating it, each append/prepend entry
+ * is one rendered template, and a template error is a configuration fault.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { WsErrorDetail } from '../../src/index.js';
-import { TestServer, find, mount, patiently, recordEvents, unmountAll, untilState } from './helpers.js';
+import { TestServer, find, mount, patiently, recordEvents, unmountAll, untilEntries, untilState } from './helpers.js';
 
 describe('<ws-bind> with a <template>', () => {
   let server: TestServer;
@@ -60,6 +61,32 @@ describe('<ws-bind> with a <template>', () => {
     const names = [...bind.querySelectorAll('li')].map((li) => li.textContent);
     expect(names).to.deep.equal(['two', 'one', 'three']);
     expect(bind.querySelectorAll('li')[0]).to.equal(two);
+  });
+
+  it('renders a <template> child once per entry in append mode, and limit counts entries', async () => {
+    const page = mount(`
+      <ws-bind src="${server.url()}" mode="append" limit="2">no lines yet<template>
+        <p class="line"><b>{{ name }}</b>: {{ text }}</p>
+      </template></ws-bind>`);
+    const chat = find(page, 'ws-bind');
+    await server.untilOpen(1);
+    await server.push({ name: 'ann', text: 'hi' }, { name: 'bob', text: '<i>yo</i>' });
+    await untilEntries(chat, ['ann: hi', 'bob: <i>yo</i>']);
+    expect(chat.textContent).not.to.include('no lines yet');
+    expect(chat.querySelectorAll('p.line b').length, 'each entry is the rendered template').to.equal(2);
+    expect(chat.querySelector('i'), 'markup in a message stays text').to.equal(null);
+
+    await server.push({ name: 'cy', text: 'hey' });
+    await untilEntries(chat, ['bob: <i>yo</i>', 'cy: hey']);
+  });
+
+  it('puts the newest rendered template first in prepend mode', async () => {
+    const page = mount(`
+      <ws-bind src="${server.url()}" mode="prepend"><template>{{ name }} said {{ text }}</template></ws-bind>`);
+    const chat = find(page, 'ws-bind');
+    await server.untilOpen(1);
+    await server.push({ name: 'ann', text: 'one' }, { name: 'bob', text: 'two' });
+    await untilEntries(chat, ['bob said two', 'ann said one']);
   });
 
   it('reports a template error as a configuration fault and recovers when the template is fixed', async () => {

@@ -1,7 +1,7 @@
 /**
  * `<ws-send>` against the raw test server: what it sends for forms, buttons
  * and inputs, and in topic mode how it publishes, waits for the ack and
- * re-sends after a reconnect.
+ * re-sends after a reconnect. (A raw send while down: offline-queue.test.ts.)
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
@@ -163,19 +163,5 @@ describe('<ws-send> sends what the user does', () => {
     await server.push(welcome);
     await untilState(find(page, 'ws-source'), 'open');
     expect((await server.stats()).received.map((text) => JSON.parse(text).type)).to.deep.equal(['publish', 'auth']);
-  });
-
-  it('queues raw sends while the connection is down and sends them after it reopens', async () => {
-    const page = mount(`
-      <ws-source id="feed" src="${server.url()}" min-delay="1500" max-delay="2000"></ws-source>
-      <ws-send source="feed" data='{"n":1}'><button>Go</button></ws-send>`);
-    const source = find(page, 'ws-source');
-    await untilState(source, 'open');
-    await server.kill();
-    await untilState(source, 'reconnecting');
-    find(page, 'button').click();
-    expect((await server.stats()).received).to.deep.equal([]);
-    await untilState(source, 'open');
-    expect(await untilReceived(server, 1)).to.deep.equal([{ n: 1 }]);
   });
 });
