@@ -35,11 +35,6 @@ export class ExpiryClock {
     this.arm();
   }
 
-  /** Items scheduled right now. */
-  get size(): number {
-    return this.dueSecond.size;
-  }
-
   /** Unschedules everything (the server is closing). */
   clear(): void {
     this.buckets.clear();
