@@ -300,3 +300,21 @@ test('hundreds of connections with expiring tokens share one timer', async (t) =
   assert.ok(withoutExp - start < 10, `${withoutExp - start} timers for 200 connections without exp`);
   assert.ok(withExp - withoutExp <= 1, `${withExp - withoutExp} more timers for 200 connections whose tokens expire`);
 });
+
+test('a JWT in the token= query counts as the first auth', async (t) => {
+  const harness = await startServer(t, { jwtSecret: SECRET });
+  const right = await harness.connect({}, `${harness.server.url}?token=${await signToken({ sub: 'ada' })}`);
+  await right.waitFor((m) => m.type === 'welcome', 'welcome without an auth frame');
+  assert.equal(right.welcome.user, 'ada');
+  const wrong = await harness.connect({}, `${harness.server.url}?token=${await signToken({ sub: 'ada' }, { key: 'another-secret-of-at-least-thirty-two-bytes' })}`);
+  assert.equal((await wrong.waitForClose()).code, 1008);
+});
+
+test('an expired connection that floods instead of refreshing is closed 1008', async (t) => {
+  const harness = await startServer(t, { jwtSecret: SECRET });
+  const ada = await signedIn(harness, await signToken({ sub: 'ada', exp: nowSeconds() + 1 }));
+  await ada.waitFor((m) => m.type === 'error' && m.code === 'expired', 'expired');
+  for (let n = 0; n < 1100; n++) ada.send({ type: 'ping' });
+  assert.equal((await ada.waitForClose(5000)).code, 1008);
+  assert.equal(ada.all((m) => m.type === 'pong').length, 0, 'nothing held was handled');
+});
