@@ -318,3 +318,17 @@ test('an expired connection that floods instead of refreshing is closed 1008', a
   assert.equal((await ada.waitForClose(5000)).code, 1008);
   assert.equal(ada.all((m) => m.type === 'pong').length, 0, 'nothing held was handled');
 });
+
+test('authorize is asked on an open server too, with no user and no claims', async (t) => {
+  const seen: AuthSession[] = [];
+  const harness = await startServer(t, {
+    authorize: (session, _action, topic) => {
+      seen.push(session);
+      return topic !== 'chat/closed';
+    },
+  });
+  const anyone = await harness.client();
+  assert.equal((await anyone.subscribe('chat/closed')).code, 'forbidden');
+  assert.equal((await anyone.subscribe('chat/open')).type, 'subscribed');
+  assert.deepEqual(seen[0], { id: anyone.welcome.id, user: undefined, claims: undefined });
+});
