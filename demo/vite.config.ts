@@ -4,11 +4,13 @@
  * pages, `/feeds` (WebSocket) and the built bundles under `/dist/` share one
  * origin and no proxy sits in between. Binds 127.0.0.1 unless `--host` says otherwise.
  */
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { demoTokenHandler } from '../server/demo-tokens.js';
 import { createGateway } from '../server/feeds/gateway.js';
 import { createServer } from '../server/server.js';
 
@@ -34,7 +36,13 @@ async function serveDist(request: IncomingMessage, response: ServerResponse, nex
   }
 }
 
-/** Runs the reference server's `/feeds` endpoint and the raw `/gateway` inside the dev server for as long as it runs. */
+/**
+ * Runs the reference server's `/feeds` endpoint (open, as demos are) inside
+ * the dev server for as long as it runs; next to it `/private`, a second
+ * reference server that wants a JWT, whose tokens `/private/token?name=N`
+ * signs (60 s, the private room only) with a secret made at each start; and
+ * `/gateway`, the raw action-routed backend of the Serverless page.
+ */
 function referenceServer(): Plugin {
   return {
     name: 'ws-bind-reference-server',
@@ -47,7 +55,10 @@ function referenceServer(): Plugin {
       const feeds = await createServer({ server: httpServer });
       // The raw, action-routed backend of the Serverless page, beside /feeds.
       const gateway = await createGateway({ server: httpServer });
-      httpServer.once('close', () => void Promise.all([feeds.close(), gateway.close()]));
+      const secret = randomBytes(32).toString('base64url');
+      const privateFeeds = await createServer({ server: httpServer, path: '/private', jwtSecret: secret, feeds: ['chat', 'inbox', 'faces'] });
+      vite.middlewares.use('/private/token', demoTokenHandler({ secret }));
+      httpServer.once('close', () => void Promise.all([feeds.close(), privateFeeds.close(), gateway.close()]));
     },
   };
 }

@@ -18,7 +18,9 @@ import {
   type SubscribeMessage,
   type UnsubscribeMessage,
 } from '../src/core/protocol.js';
+import { authorizeAllows, claimsAllow, type AuthAction, type Authorize, type Grant, type Verifier } from './auth.js';
 import type { Broker } from './broker/broker.js';
+import type { Expiring, ExpiryClock } from './expiry-clock.js';
 import type { FeedCatalog } from './feeds/catalog.js';
 import type { ServerOptions } from './options.js';
 import { Outbox } from './outbox.js';
@@ -33,6 +35,10 @@ import { entryText, errorText, messageText, PONG_TEXT, snapshotText } from './wi
 const CLOSE_GRACE_MS = 10000;
 /** How long a connection may wait before sending its `auth` where a token is required. */
 const AUTH_TIMEOUT_MS = 10000;
+/** How long a connection whose token expired has to send a fresh `auth` (SPEC 4.5). */
+const REFRESH_WINDOW_MS = 10000;
+/** Messages held while a token is expired, waiting for the fresh `auth`; more closes the connection. */
+const MAX_HELD_MESSAGES = 1000;
 /** Close codes a client uses when it leaves on purpose (1005: a browser's `close()` without a code). */
 const CLEAN_CLOSE_CODES = new Set([1000, 1001, 1005]);
 
@@ -44,7 +50,22 @@ export interface ConnectionContext {
   sessions: SessionStore;
   feeds: FeedCatalog;
   router: TopicRouter;
+  /** Checks the tokens of `auth` frames. */
+  verifier: Verifier;
+  /** The embedder's decision on each subscribe and publish, after the token's claims. */
+  authorize: Authorize | undefined;
+  /** Wakes connections whose token expires. */
+  expiries: ExpiryClock;
+  /** Reports a fault that has no client to answer (an `authorize` hook that threw). */
+  report(error: unknown): void;
 }
+
+/**
+ * Where a connection stands with its token: `waiting` for the first `auth`
+ * where one is required, `valid`, or `expired` (its messages are held until
+ * a fresh `auth` arrives within the refresh window).
+ */
+type Credential = 'waiting' | 'valid' | 'expired';
 
 /** A frame that could not be decoded; it waits in the queue so answers keep the order of frames. */
 class FrameFault {
@@ -57,8 +78,10 @@ interface CatchUp {
   recovered: boolean;
 }
 
-export class Connection implements SessionHolder {
+export class Connection implements SessionHolder, Expiring {
   private session: Session | undefined;
+  private credential: Credential;
+  private grant: Grant = {};
   private welcomed = false;
   private closed = false;
   private closingByServer = false;
@@ -69,13 +92,14 @@ export class Connection implements SessionHolder {
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
 
-  /** Starts serving `socket`; `authenticated` is false while a required token is still to come. */
+  /** Starts serving `socket`; a `token=` query parameter counts as the first `auth` where a token is required. */
   constructor(
     private readonly socket: WebSocket,
     private readonly context: ConnectionContext,
-    private authenticated: boolean,
+    queryToken: string | null,
   ) {
-    const { options, stats } = context;
+    const { options, stats, verifier } = context;
+    this.credential = verifier.required ? 'waiting' : 'valid';
     this.outbox = new Outbox(socket, options, stats, () => this.closeWith(CloseCode.slowClient, 'slow client'));
     this.bucket = new TokenBucket(options.publishRate, options.publishBurst);
     stats.connections++;
@@ -83,8 +107,24 @@ export class Connection implements SessionHolder {
     socket.on('close', (code) => this.onClose(code));
     // Framing faults are answered by ws itself with a close; nothing else to do here.
     socket.on('error', () => undefined);
-    if (authenticated) this.welcome();
-    else this.endAfter(AUTH_TIMEOUT_MS, () => this.closeWith(CloseCode.policy, 'authentication timed out'));
+    if (this.credential === 'valid') {
+      this.welcome();
+      return;
+    }
+    this.endAfter(AUTH_TIMEOUT_MS, () => this.closeWith(CloseCode.policy, 'authentication timed out'));
+    if (queryToken !== null) {
+      this.queue.push({ type: 'auth', token: queryToken });
+      void this.drain();
+    }
+  }
+
+  /** The token's deadline passed: first `expired`, then, without a fresh `auth` in time, close 1008 (SPEC 4.5). */
+  expire(): void {
+    if (this.closed || this.closingByServer) return;
+    if (this.credential === 'expired') return this.closeWith(CloseCode.policy, 'token expired');
+    this.credential = 'expired';
+    this.context.expiries.set(this, Date.now() + REFRESH_WINDOW_MS);
+    this.refuse('expired', `the token expired: send a fresh auth within ${REFRESH_WINDOW_MS / 1000} s`);
   }
 
   /** Another connection resumed this one's session (SPEC 4.3). */
@@ -114,6 +154,7 @@ export class Connection implements SessionHolder {
     this.draining = true;
     try {
       while (this.queue.length > 0 && !this.closed && !this.closingByServer) {
+        if (this.credential === 'expired' && !this.authFirst()) break;
         await this.handle(this.queue.shift());
       }
     } catch (error) {
@@ -124,9 +165,21 @@ export class Connection implements SessionHolder {
     }
   }
 
+  /**
+   * While the token is expired, the next `auth` is handled before what came
+   * earlier, which waits for it and is then handled under the fresh token:
+   * nothing sent during the refresh is lost. False when no `auth` came yet.
+   */
+  private authFirst(): boolean {
+    const index = this.queue.findIndex((value) => (value as { type?: unknown } | null)?.type === 'auth');
+    if (index > 0) this.queue.unshift(...this.queue.splice(index, 1));
+    if (index < 0 && this.queue.length > MAX_HELD_MESSAGES) this.closeWith(CloseCode.policy, 'token expired');
+    return index >= 0;
+  }
+
   private async handle(value: unknown): Promise<void> {
     const result = value instanceof FrameFault ? undefined : validateClientMessage(value);
-    if (!this.authenticated && !(result?.ok && result.message.type === 'auth')) {
+    if (this.credential === 'waiting' && !(result?.ok && result.message.type === 'auth')) {
       return this.closeWith(CloseCode.policy, 'authentication required: send {"type":"auth","token":…} first');
     }
     if (!result) return this.refuse('bad-request', (value as FrameFault).message);
@@ -155,18 +208,12 @@ export class Connection implements SessionHolder {
 
   // ---- sessions ------------------------------------------------------------
 
-  private auth(message: AuthMessage): void {
-    const required = this.context.options.token;
-    if (required !== undefined && message.token !== undefined && message.token !== required) {
-      return this.closeWith(CloseCode.policy, 'wrong token');
-    }
-    if (!this.authenticated) {
-      if (message.token === undefined) return this.closeWith(CloseCode.policy, 'a token is required');
-      this.authenticated = true;
-      clearTimeout(this.timer);
-    }
+  private async auth(message: AuthMessage): Promise<void> {
+    const refreshed = await this.checkToken(message.token);
+    if (refreshed === undefined) return;
     if (message.resume === undefined) {
-      if (!this.welcomed) this.welcome();
+      // A fresh token on a welcomed connection is answered by a welcome with the same id: the refresh took.
+      if (!this.welcomed || refreshed) this.welcome();
       return;
     }
     if (this.resume(message.resume)) return;
@@ -174,10 +221,61 @@ export class Connection implements SessionHolder {
     this.refuse('invalid', 'unknown or expired resume key: this connection keeps a new session', message);
   }
 
+  /**
+   * Verifies the token of an `auth` where the server wants one. True when it
+   * took as a fresh token, false when there was none to take, undefined when
+   * the connection is being closed for it (1008).
+   */
+  private async checkToken(token: string | undefined): Promise<boolean | undefined> {
+    const { verifier } = this.context;
+    if (!verifier.required) return false;
+    if (token === undefined) {
+      if (this.credential === 'valid') return false;
+      this.closeWith(CloseCode.policy, 'a token is required');
+      return undefined;
+    }
+    const verdict = await verifier.verify(token);
+    if (this.closed || this.closingByServer) return undefined;
+    if (!verdict.ok) {
+      this.closeWith(CloseCode.policy, verdict.reason);
+      return undefined;
+    }
+    if (this.session && this.session.user !== verdict.grant.user) {
+      this.closeWith(CloseCode.policy, 'the token is for another user than this session');
+      return undefined;
+    }
+    if (this.credential === 'waiting') clearTimeout(this.timer);
+    const refreshed = this.welcomed;
+    this.grant = verdict.grant;
+    this.credential = 'valid';
+    this.context.expiries.set(this, verdict.grant.expiresAt);
+    if (refreshed) await this.dropForbiddenSubscriptions();
+    return refreshed;
+  }
+
+  /** After a refresh, subscriptions the fresh token no longer allows end with `forbidden`. */
+  private async dropForbiddenSubscriptions(): Promise<void> {
+    for (const topic of [...(this.subscriptions?.keys() ?? [])]) {
+      if (await this.allows('subscribe', topic)) continue;
+      await this.unsubscribe({ type: 'unsubscribe', topic });
+      this.refuse('forbidden', `the fresh token does not allow "${topic}"`, { topic });
+    }
+  }
+
+  /** True when the token's `topics` claim, then the embedder's `authorize`, allow the action. */
+  private async allows(action: AuthAction, topic: string): Promise<boolean> {
+    if (!claimsAllow(this.grant, action, topic)) return false;
+    const { authorize } = this.context;
+    const session = this.session;
+    if (!authorize || !session) return true;
+    const report = (error: unknown): void => this.context.report(error);
+    return authorizeAllows(authorize, { id: session.id, user: this.grant.user, claims: this.grant.claims }, action, topic, report);
+  }
+
   /** Takes over the session a key resumes; false when the key is unknown or expired. */
   private resume(key: string): boolean {
     const { sessions } = this.context;
-    const session = sessions.resume(key, this);
+    const session = sessions.resume(key, this, this.grant.user);
     if (!session) return false;
     const fresh = this.session;
     this.session = session;
@@ -188,8 +286,10 @@ export class Connection implements SessionHolder {
 
   private welcome(): void {
     const { sessions } = this.context;
-    this.session ??= sessions.create(this);
-    const text = messageText({ type: 'welcome', id: this.session.id, resume: sessions.renewKey(this.session) });
+    this.session ??= sessions.create(this, this.grant.user);
+    const { id, user } = this.session;
+    const resume = sessions.renewKey(this.session);
+    const text = messageText(user === undefined ? { type: 'welcome', id, resume } : { type: 'welcome', id, resume, user });
     if (this.welcomed) this.outbox.push(text);
     else this.outbox.sendAlone(text);
     this.welcomed = true;
@@ -200,6 +300,7 @@ export class Connection implements SessionHolder {
   private async subscribe(message: SubscribeMessage): Promise<void> {
     const { topic } = message;
     const session = this.session as Session;
+    if (!(await this.allows('subscribe', topic))) return this.refuse('forbidden', `not allowed to subscribe to "${topic}"`, message);
     const spec = this.context.feeds.resolve(topic);
     if (!spec) return this.refuse('unknown-topic', `unknown topic "${topic}"`, message);
     const refusal = spec.refuseSubscribe?.(session);
@@ -271,6 +372,7 @@ export class Connection implements SessionHolder {
       const { publishRate } = this.context.options;
       return this.refuse('rate-limited', `at most ${publishRate} publishes per second`, message);
     }
+    if (!(await this.allows('publish', topic))) return this.refuse('forbidden', `not allowed to publish to "${topic}"`, message);
     const spec = this.context.feeds.resolve(topic);
     if (!spec) return this.refuse('unknown-topic', `unknown topic "${topic}"`, message);
     if (!spec.publish) return this.refuse('forbidden', `clients may not publish to "${topic}"`, message);
@@ -296,6 +398,7 @@ export class Connection implements SessionHolder {
   private onClose(code: number): void {
     this.closed = true;
     clearTimeout(this.timer);
+    this.context.expiries.set(this, undefined);
     this.context.stats.connections--;
     this.queue = [];
     for (const subscription of this.subscriptions?.values() ?? []) this.cancel(subscription);

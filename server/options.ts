@@ -32,6 +32,16 @@ export interface ServerOptions {
   origin: string[];
   /** Token every connection must present (`auth` frame or `token=` query); none: open. */
   token?: string;
+  /** HS256 secret (at least 32 bytes) that signs the JWTs clients present (SPEC 4.5). */
+  jwtSecret?: string;
+  /** Path of a PEM public key (RSA: RS256, P-256: ES256) that verifies the JWTs clients present. */
+  jwtPublicKey?: string;
+  /** The `aud` a JWT must carry; none: not checked. */
+  jwtAudience?: string;
+  /** The `iss` a JWT must carry; none: not checked. */
+  jwtIssuer?: string;
+  /** With `jwtSecret`: a URL path that signs a 60 s demo token for any `?name=` (demos only: anyone gets one). */
+  demoTokenPath?: string;
   /** `firehose` updates per second. */
   firehoseRate: number;
   /** Distinct keys the `firehose` updates. */
@@ -63,6 +73,11 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   packMs: 0,
   origin: [],
   token: undefined,
+  jwtSecret: undefined,
+  jwtPublicKey: undefined,
+  jwtAudience: undefined,
+  jwtIssuer: undefined,
+  demoTokenPath: undefined,
   firehoseRate: 1000,
   firehoseKeys: 1000,
   clockInterval: 1000,
@@ -95,6 +110,11 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
   { name: 'packMs', flag: 'pack-ms', kind: 'number', help: 'ms messages are packed into one frame (0: one event-loop turn)' },
   { name: 'origin', flag: 'origin', kind: 'list', help: 'allowed Origin (repeat or comma-separate; none: any)' },
   { name: 'token', flag: 'token', kind: 'string', help: 'token clients must present (none: open)' },
+  { name: 'jwtSecret', flag: 'jwt-secret', kind: 'string', help: 'HS256 secret (≥ 32 bytes) of the JWTs clients present' },
+  { name: 'jwtPublicKey', flag: 'jwt-public-key', kind: 'string', help: 'PEM file of the RS256/ES256 key of the JWTs' },
+  { name: 'jwtAudience', flag: 'jwt-audience', kind: 'string', help: 'aud a JWT must carry (none: not checked)' },
+  { name: 'jwtIssuer', flag: 'jwt-issuer', kind: 'string', help: 'iss a JWT must carry (none: not checked)' },
+  { name: 'demoTokenPath', flag: 'demo-token-path', kind: 'string', help: 'with --jwt-secret: URL path signing 60 s demo tokens' },
   { name: 'firehoseRate', flag: 'firehose-rate', kind: 'number', help: 'firehose updates per second' },
   { name: 'firehoseKeys', flag: 'firehose-keys', kind: 'number', help: 'distinct firehose keys' },
   { name: 'clockInterval', flag: 'clock-interval', kind: 'number', help: 'ms between clock ticks' },

@@ -3,20 +3,24 @@
  * tests, embedders and the command line. It listens on its own HTTP server,
  * or attaches to an existing one (a Vite dev server) for its path only.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, type Json, type Position } from '../src/core/protocol.js';
+import { createVerifier, type Authorize, type Verifier } from './auth.js';
 import type { Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory.js';
 import { Connection, type ConnectionContext } from './connection.js';
+import { demoTokenHandler } from './demo-tokens.js';
+import { ExpiryClock } from './expiry-clock.js';
 import { FeedCatalog } from './feeds/catalog.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { SessionStore, type Session } from './sessions.js';
 import { ServerStats } from './stats.js';
 import { TopicRouter } from './topic-router.js';
 
+export type { AuthAction, AuthSession, Authorize } from './auth.js';
 export type { ServerOptions } from './options.js';
 export { DEFAULT_OPTIONS } from './options.js';
 
@@ -39,16 +43,24 @@ export interface ReferenceServer {
 /** How long clients get to answer the shutdown close before their sockets are ended. */
 const SHUTDOWN_GRACE_MS = 1000;
 
+/** What `createServer` takes: the settings, plus what only code can give. */
+export interface CreateServerOptions extends Partial<ServerOptions> {
+  /** An HTTP server to attach to (its upgrades for `path` only) instead of listening on a port. */
+  server?: Server;
+  /** Decides each subscribe and publish after the JWT's `topics` claim (SPEC 4.5). */
+  authorize?: Authorize;
+}
+
 /** Starts a reference server; with `server`, attaches to that HTTP server's upgrades for `path` only. */
-export async function createServer(
-  options: Partial<ServerOptions> & { server?: Server } = {},
-): Promise<ReferenceServer> {
-  const { server: host, ...rest } = options;
+export async function createServer(options: CreateServerOptions = {}): Promise<ReferenceServer> {
+  const { server: host, authorize, ...rest } = options;
   const settings = resolveOptions(rest);
-  const http = host ?? createHttpServer((_request, response) => {
-    response.writeHead(426, { 'content-type': 'text/plain' }).end(`connect with a WebSocket at ${settings.path}\n`);
-  });
-  const hub = new Hub(settings);
+  if (host && settings.demoTokenPath !== undefined) {
+    throw new RangeError('demoTokenPath is served on the server\'s own port only: mount demoTokenHandler on the host server');
+  }
+  const verifier = await createVerifier(settings);
+  const http = host ?? createHttpServer(answerHttp(settings));
+  const hub = new Hub(settings, verifier, authorize);
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxFrame });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -95,7 +107,11 @@ export async function createServer(
 class Hub {
   readonly context: ConnectionContext;
 
-  constructor(private readonly options: ServerOptions) {
+  constructor(
+    private readonly options: ServerOptions,
+    verifier: Verifier,
+    authorize: Authorize | undefined,
+  ) {
     const stats = new ServerStats();
     const broker: Broker = new MemoryBroker();
     const sessions = new SessionStore(options.resumeWindow, (session) => this.sessionEnded(session));
@@ -103,17 +119,14 @@ class Hub {
       { broker, options, stats, hasSession: (id) => sessions.has(id), report: reportFault },
       options.feeds,
     );
-    this.context = { options, stats, broker, sessions, feeds, router: new TopicRouter(broker) };
+    const router = new TopicRouter(broker);
+    const expiries = new ExpiryClock();
+    this.context = { options, stats, broker, sessions, feeds, router, verifier, authorize, expiries, report: reportFault };
   }
 
-  /** Serves an upgraded socket; a wrong `token=` in the query closes it with 1008. */
+  /** Serves an upgraded socket; a `token=` in the query is checked as its first `auth`. */
   accept(ws: WebSocket, queryToken: string | null): void {
-    const { token } = this.options;
-    if (token !== undefined && queryToken !== null && queryToken !== token) {
-      ws.close(CloseCode.policy, 'wrong token');
-      return;
-    }
-    new Connection(ws, this.context, token === undefined || queryToken === token);
+    new Connection(ws, this.context, queryToken);
   }
 
   async publish(topic: string, data: Json): Promise<Position> {
@@ -126,6 +139,7 @@ class Hub {
 
   async close(): Promise<void> {
     this.context.feeds.stop();
+    this.context.expiries.clear();
     this.context.sessions.endAll();
     await this.context.broker.close();
   }
@@ -137,6 +151,21 @@ class Hub {
     session.joined.clear();
     Promise.all([...leaving, feeds.sessionEnded(session)]).catch(reportFault);
   }
+}
+
+/**
+ * The answer to plain HTTP requests on the server's own port: the demo token
+ * endpoint where one is configured, else 426 pointing at the WebSocket path.
+ */
+function answerHttp(settings: ServerOptions): (request: IncomingMessage, response: ServerResponse) => void {
+  const { demoTokenPath, jwtSecret, jwtAudience, jwtIssuer } = settings;
+  if (demoTokenPath !== undefined && jwtSecret === undefined) throw new RangeError('--demo-token-path needs --jwt-secret');
+  const tokens = demoTokenPath === undefined ? undefined
+    : demoTokenHandler({ secret: jwtSecret as string, audience: jwtAudience, issuer: jwtIssuer });
+  return (request, response) => {
+    if (tokens && new URL(request.url ?? '/', 'http://localhost').pathname === demoTokenPath) return tokens(request, response);
+    response.writeHead(426, { 'content-type': 'text/plain' }).end(`connect with a WebSocket at ${settings.path}\n`);
+  };
 }
 
 function reportFault(error: unknown): void {

@@ -28,7 +28,11 @@ export class Session implements SessionInfo {
   expiry: NodeJS.Timeout | undefined;
   private publishes: Map<string, Position> | undefined;
 
-  constructor(readonly id: string) {}
+  /** @param user the JWT `sub` it was opened with; only a token for the same user resumes it. */
+  constructor(
+    readonly id: string,
+    readonly user: string | undefined,
+  ) {}
 
   /** The position a publish id got earlier in this session, if it did. */
   publishedAt(id: MessageId): Position | undefined {
@@ -54,11 +58,11 @@ export class SessionStore {
     private readonly onEnd: (session: Session) => void,
   ) {}
 
-  /** A new session with a fresh id, held by `holder`. */
-  create(holder: SessionHolder): Session {
+  /** A new session with a fresh id for `user` (none without a JWT), held by `holder`. */
+  create(holder: SessionHolder, user: string | undefined): Session {
     let id = randomId(6);
     while (this.byId.has(id)) id = randomId(6);
-    const session = new Session(id);
+    const session = new Session(id, user);
     session.holder = holder;
     this.byId.set(id, session);
     return session;
@@ -77,10 +81,13 @@ export class SessionStore {
     return session.resumeKey;
   }
 
-  /** Hands the session a key resumes to `holder`; the previous holder, if still connected, is told. */
-  resume(key: string, holder: SessionHolder): Session | undefined {
+  /**
+   * Hands the session a key resumes to `holder`, acting for `user`; the previous holder, if still connected, is told.
+   * A key of another user's session resumes nothing, as if unknown.
+   */
+  resume(key: string, holder: SessionHolder, user: string | undefined): Session | undefined {
     const session = this.byKey.get(key);
-    if (!session) return undefined;
+    if (!session || session.user !== user) return undefined;
     clearTimeout(session.expiry);
     session.expiry = undefined;
     const previous = session.holder;

@@ -73,7 +73,7 @@ export type ClientMessage =
 
 // ---- server → client -------------------------------------------------------
 
-export interface WelcomeMessage { type: 'welcome'; id: string; resume: string }
+export interface WelcomeMessage { type: 'welcome'; id: string; resume: string; user?: string }
 export interface SubscribedMessage { type: 'subscribed'; topic: string; pos: Position; recovered: boolean }
 export interface EventMessage { type: 'event'; topic: string; pos: Position; data: Json }
 export interface SnapshotMessage { type: 'snapshot'; topic: string; pos: Position; data: Json }
@@ -119,7 +119,7 @@ const CLIENT_RULES: Record<ClientMessage['type'], Record<string, Rule>> = {
 };
 
 const SERVER_RULES: Record<ServerMessage['type'], Record<string, Rule>> = {
-  welcome: { id: 'string', resume: 'string' },
+  welcome: { id: 'string', resume: 'string', user: 'string?' },
   subscribed: { topic: 'string', pos: 'string', recovered: 'boolean' },
   event: { topic: 'string', pos: 'string', data: 'json' },
   snapshot: { topic: 'string', pos: 'string', data: 'json' },

@@ -4,7 +4,7 @@
  */
 import type { TestContext } from 'node:test';
 import type { ClientOptions } from 'ws';
-import { createServer, type ReferenceServer, type ServerOptions } from '../../server/server.js';
+import { createServer, type CreateServerOptions, type ReferenceServer } from '../../server/server.js';
 import { TestClient } from './ws-client.js';
 
 /** Feeds without timers, so a test's traffic is only its own unless it asks for more. */
@@ -18,7 +18,7 @@ export interface Harness {
   connect: (options?: ClientOptions, url?: string) => Promise<TestClient>;
 }
 
-export async function startServer(t: TestContext, options: Partial<ServerOptions> = {}): Promise<Harness> {
+export async function startServer(t: TestContext, options: CreateServerOptions = {}): Promise<Harness> {
   const server = await createServer({ port: 0, feeds: QUIET_FEEDS, ...options });
   const clients: TestClient[] = [];
   t.after(async () => {
