@@ -18,7 +18,7 @@ import {
   type SubscribeMessage,
   type UnsubscribeMessage,
 } from '../src/core/protocol.js';
-import type { Broker } from './broker/broker.js';
+import { BrokerUnavailableError, type Broker } from './broker/broker.js';
 import type { FeedCatalog } from './feeds/catalog.js';
 import type { ServerOptions } from './options.js';
 import { Outbox } from './outbox.js';
@@ -50,6 +50,9 @@ export interface ConnectionContext {
 class FrameFault {
   constructor(readonly message: string) {}
 }
+
+/** The first `welcome`, queued ahead of every frame: creating a session is asynchronous. */
+const WELCOME = Symbol('welcome');
 
 /** Where a catch-up ended and whether it honoured the `since` asked for. */
 interface CatchUp {
@@ -83,8 +86,10 @@ export class Connection implements SessionHolder {
     socket.on('close', (code) => this.onClose(code));
     // Framing faults are answered by ws itself with a close; nothing else to do here.
     socket.on('error', () => undefined);
-    if (authenticated) this.welcome();
-    else this.endAfter(AUTH_TIMEOUT_MS, () => this.closeWith(CloseCode.policy, 'authentication timed out'));
+    if (authenticated) {
+      this.queue.push(WELCOME);
+      void this.drain();
+    } else this.endAfter(AUTH_TIMEOUT_MS, () => this.closeWith(CloseCode.policy, 'authentication timed out'));
   }
 
   /** Another connection resumed this one's session (SPEC 4.3). */
@@ -125,6 +130,16 @@ export class Connection implements SessionHolder {
   }
 
   private async handle(value: unknown): Promise<void> {
+    if (value === WELCOME) return this.welcome();
+    try {
+      await this.handleMessage(value);
+    } catch (error) {
+      if (!(error instanceof BrokerUnavailableError)) throw error;
+      this.refuse('unavailable', error.message, value);
+    }
+  }
+
+  private async handleMessage(value: unknown): Promise<void> {
     const result = value instanceof FrameFault ? undefined : validateClientMessage(value);
     if (!this.authenticated && !(result?.ok && result.message.type === 'auth')) {
       return this.closeWith(CloseCode.policy, 'authentication required: send {"type":"auth","token":…} first');
@@ -155,7 +170,7 @@ export class Connection implements SessionHolder {
 
   // ---- sessions ------------------------------------------------------------
 
-  private auth(message: AuthMessage): void {
+  private async auth(message: AuthMessage): Promise<void> {
     const required = this.context.options.token;
     if (required !== undefined && message.token !== undefined && message.token !== required) {
       return this.closeWith(CloseCode.policy, 'wrong token');
@@ -166,30 +181,37 @@ export class Connection implements SessionHolder {
       clearTimeout(this.timer);
     }
     if (message.resume === undefined) {
-      if (!this.welcomed) this.welcome();
+      if (!this.welcomed) await this.welcome();
       return;
     }
-    if (this.resume(message.resume)) return;
-    if (!this.welcomed) this.welcome();
+    if (await this.resume(message.resume)) return;
+    if (!this.welcomed) await this.welcome();
     this.refuse('invalid', 'unknown or expired resume key: this connection keeps a new session', message);
   }
 
   /** Takes over the session a key resumes; false when the key is unknown or expired. */
-  private resume(key: string): boolean {
+  private async resume(key: string): Promise<boolean> {
     const { sessions } = this.context;
-    const session = sessions.resume(key, this);
+    const session = await sessions.resume(key, this);
     if (!session) return false;
     const fresh = this.session;
     this.session = session;
     if (fresh && fresh !== session) sessions.end(fresh);
-    this.welcome();
+    await this.welcome();
     return true;
   }
 
-  private welcome(): void {
+  private async welcome(): Promise<void> {
     const { sessions } = this.context;
-    this.session ??= sessions.create(this);
-    const text = messageText({ type: 'welcome', id: this.session.id, resume: sessions.renewKey(this.session) });
+    this.session ??= await sessions.create(this);
+    if (this.closed) {
+      // Gone before its welcome: nobody holds the key, so the session ends now.
+      sessions.end(this.session);
+      this.session = undefined;
+      return;
+    }
+    const resume = await sessions.renewKey(this.session);
+    const text = messageText({ type: 'welcome', id: this.session.id, resume });
     if (this.welcomed) this.outbox.push(text);
     else this.outbox.sendAlone(text);
     this.welcomed = true;
@@ -202,7 +224,7 @@ export class Connection implements SessionHolder {
     const session = this.session as Session;
     const spec = this.context.feeds.resolve(topic);
     if (!spec) return this.refuse('unknown-topic', `unknown topic "${topic}"`, message);
-    const refusal = spec.refuseSubscribe?.(session);
+    const refusal = await spec.refuseSubscribe?.(session);
     if (refusal) return this.refuse(refusal.code, refusal.message, message);
     this.subscriptions ??= new Map();
     const previous = this.subscriptions.get(topic);
@@ -211,17 +233,37 @@ export class Connection implements SessionHolder {
       return this.refuse('too-many-subscriptions', `at most ${maxSubscriptions} subscriptions per connection`, message);
     }
     if (previous) this.cancel(previous);
-    const subscription = new Subscription(topic, this.outbox);
+    const subscription = new Subscription(topic, this.outbox, (again) => this.catchUpAgain(again));
     this.subscriptions.set(topic, subscription);
     this.context.router.add(topic, subscription);
-    if (spec.join && !session.joined.has(topic)) {
-      session.joined.add(topic);
-      await spec.join(session);
+    let caughtUp: CatchUp;
+    try {
+      if (spec.join && (await this.context.sessions.join(session, topic))) await spec.join(session);
+      caughtUp = spec.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendHistory(message);
+    } catch (error) {
+      this.cancel(subscription);
+      throw error;
     }
-    const caughtUp = spec.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendHistory(message);
     if (subscription.cancelled) return;
     this.outbox.push(messageText({ type: 'subscribed', topic, pos: caughtUp.pos, recovered: caughtUp.recovered }));
     subscription.goLive(caughtUp.pos);
+  }
+
+  /**
+   * The broker lost entries of a live subscription (a shared store that
+   * came back without its history): a state topic gets a fresh `snapshot`,
+   * an event topic a `reset` to its current position.
+   */
+  private async catchUpAgain(subscription: Subscription): Promise<void> {
+    const { topic } = subscription;
+    try {
+      const spec = this.context.feeds.resolve(topic);
+      const caughtUp = spec?.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendReset(topic);
+      if (!subscription.cancelled) subscription.goLive(caughtUp.pos);
+    } catch (error) {
+      // Unreachable again: the broker reports the next gap once it is back.
+      if (!(error instanceof BrokerUnavailableError)) console.error('ws-bind server:', error);
+    }
   }
 
   private async sendSnapshot(topic: string): Promise<CatchUp> {
@@ -235,11 +277,7 @@ export class Connection implements SessionHolder {
     const { broker } = this.context;
     if (since !== undefined) {
       const range = await broker.after(topic, since);
-      if (!range) {
-        const pos = await broker.position(topic);
-        this.outbox.push(messageText({ type: 'reset', topic, pos }));
-        return { pos, recovered: false };
-      }
+      if (!range) return this.sendReset(topic);
       for (const entry of range.events) this.outbox.push(entryText('event', entry));
       return { pos: range.pos, recovered: true };
     }
@@ -248,12 +286,20 @@ export class Connection implements SessionHolder {
     return { pos: range.pos, recovered: true };
   }
 
+  private async sendReset(topic: string): Promise<CatchUp> {
+    const pos = await this.context.broker.position(topic);
+    this.outbox.push(messageText({ type: 'reset', topic, pos }));
+    return { pos, recovered: false };
+  }
+
   private async unsubscribe({ topic }: UnsubscribeMessage): Promise<void> {
     const subscription = this.subscriptions?.get(topic);
     if (!subscription) return;
     this.cancel(subscription);
     const session = this.session;
-    if (session?.joined.delete(topic)) await this.context.feeds.resolve(topic)?.leave?.(session);
+    if (session && (await this.context.sessions.leave(session, topic))) {
+      await this.context.feeds.resolve(topic)?.leave?.(session);
+    }
   }
 
   private cancel(subscription: Subscription): void {
@@ -265,7 +311,8 @@ export class Connection implements SessionHolder {
   private async publish(message: PublishMessage): Promise<void> {
     const { topic, data, id } = message;
     const session = this.session as Session;
-    const earlier = id === undefined ? undefined : session.publishedAt(id);
+    const { sessions } = this.context;
+    const earlier = id === undefined ? undefined : await sessions.publishedAt(session, id);
     if (id !== undefined && earlier !== undefined) return this.outbox.push(messageText({ type: 'ack', id, pos: earlier }));
     if (!this.bucket.take()) {
       const { publishRate } = this.context.options;
@@ -277,7 +324,7 @@ export class Connection implements SessionHolder {
     const outcome = await spec.publish(data, session);
     if ('code' in outcome) return this.refuse(outcome.code, outcome.message, message);
     if (id === undefined) return;
-    session.rememberPublish(id, outcome.pos);
+    await sessions.rememberPublish(session, id, outcome.pos);
     this.outbox.push(messageText({ type: 'ack', id, pos: outcome.pos }));
   }
 

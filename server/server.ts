@@ -8,12 +8,16 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, type Json, type Position } from '../src/core/protocol.js';
-import type { Broker } from './broker/broker.js';
+import { BrokerUnavailableError, type Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory.js';
+import { RedisBroker } from './broker/redis.js';
+import { SplitBroker } from './broker/split.js';
 import { Connection, type ConnectionContext } from './connection.js';
 import { FeedCatalog } from './feeds/catalog.js';
 import { resolveOptions, type ServerOptions } from './options.js';
-import { SessionStore, type Session } from './sessions.js';
+import { RedisLink } from './redis/link.js';
+import { RedisSessionStore } from './redis-sessions.js';
+import { MemorySessionStore, type SessionInfo, type SessionStore } from './sessions.js';
 import { ServerStats } from './stats.js';
 import { TopicRouter } from './topic-router.js';
 
@@ -49,6 +53,7 @@ export async function createServer(
     response.writeHead(426, { 'content-type': 'text/plain' }).end(`connect with a WebSocket at ${settings.path}\n`);
   });
   const hub = new Hub(settings);
+  await hub.ready();
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxFrame });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -91,19 +96,35 @@ export async function createServer(
   };
 }
 
-/** The parts every connection shares, wired together. */
+/** The parts every connection shares, wired together: in memory, or shared through Redis with `redis`. */
 class Hub {
   readonly context: ConnectionContext;
+  private readonly link: RedisLink | undefined;
 
   constructor(private readonly options: ServerOptions) {
     const stats = new ServerStats();
-    const broker: Broker = new MemoryBroker();
-    const sessions = new SessionStore(options.resumeWindow, (session) => this.sessionEnded(session));
+    const ended = (session: SessionInfo, joined: string[]) => this.sessionEnded(session, joined);
+    let broker: Broker = new MemoryBroker();
+    let sessions: SessionStore = new MemorySessionStore(options.resumeWindow, ended);
+    if (options.redis !== undefined) {
+      const link = new RedisLink(options.redis);
+      this.link = link;
+      // Timer feeds run in every instance: their topics stay local, the rest is shared.
+      broker = new SplitBroker(broker, new RedisBroker(link, { patchHistory: options.history }), (topic) =>
+        this.context.feeds.resolve(topic)?.local === true,
+      );
+      sessions = new RedisSessionStore(link, options.resumeWindow, ended);
+    }
     const feeds = new FeedCatalog(
       { broker, options, stats, hasSession: (id) => sessions.has(id), report: reportFault },
       options.feeds,
     );
     this.context = { options, stats, broker, sessions, feeds, router: new TopicRouter(broker) };
+  }
+
+  /** Resolves once Redis is reached (or a few seconds without it); at once without Redis. */
+  async ready(): Promise<void> {
+    await this.link?.connected();
   }
 
   /** Serves an upgraded socket; a wrong `token=` in the query closes it with 1008. */
@@ -126,20 +147,22 @@ class Hub {
 
   async close(): Promise<void> {
     this.context.feeds.stop();
-    this.context.sessions.endAll();
+    await this.context.sessions.close();
     await this.context.broker.close();
+    await this.link?.close();
   }
 
   /** A session ended: it leaves every topic it joined and feeds forget it. */
-  private sessionEnded(session: Session): void {
+  private sessionEnded(session: SessionInfo, joined: string[]): void {
     const { feeds } = this.context;
-    const leaving = [...session.joined].map((topic) => feeds.resolve(topic)?.leave?.(session));
-    session.joined.clear();
+    const leaving = joined.map((topic) => feeds.resolve(topic)?.leave?.(session));
     Promise.all([...leaving, feeds.sessionEnded(session)]).catch(reportFault);
   }
 }
 
+/** Logs a fault no client is waiting for; Redis being down is reported once by the link instead. */
 function reportFault(error: unknown): void {
+  if (error instanceof BrokerUnavailableError) return;
   console.error('ws-bind server:', error);
 }
 

@@ -8,6 +8,8 @@ import { entryText } from './wire.js';
 /** Receives a topic's entries with their wire text. */
 export interface TopicSubscriber {
   receive(entry: TopicEntry, text: string): void;
+  /** Entries were lost upstream: catch up anew (see `TopicListener.gap`). */
+  gap(): void;
 }
 
 interface RoutedTopic {
@@ -25,7 +27,10 @@ export class TopicRouter {
     let routed = this.topics.get(topic);
     if (!routed) {
       const subscribers = new Set<TopicSubscriber>();
-      const stopListening = this.broker.listen(topic, (kind, entry) => deliver(subscribers, kind, entry));
+      const stopListening = this.broker.listen(topic, {
+        entry: (kind, entry) => deliver(subscribers, kind, entry),
+        gap: () => subscribers.forEach((subscriber) => subscriber.gap()),
+      });
       routed = { subscribers, stopListening };
       this.topics.set(topic, routed);
     }

@@ -17,8 +17,27 @@ export interface TopicEntry {
 /** What a topic delivers to its listeners: `event` on event topics, `patch` on state topics. */
 export type EntryKind = 'event' | 'patch';
 
-/** Called for every entry stored on a topic, in position order. */
-export type TopicListener = (kind: EntryKind, entry: TopicEntry) => void;
+/** Hears a topic's new entries. */
+export interface TopicListener {
+  /** Called for every entry stored on the topic, in position order. */
+  entry(kind: EntryKind, entry: TopicEntry): void;
+  /**
+   * Entries may have been missed and cannot be replayed (a shared store lost
+   * its history): whoever listens must catch up anew from the current state.
+   */
+  gap(): void;
+}
+
+/** Whether the broker can serve right now: a shared broker is `down` while its store is unreachable. */
+export type BrokerStatus = 'up' | 'down';
+
+/** Thrown while the backing store is unreachable; clients get `error` code `unavailable`. */
+export class BrokerUnavailableError extends Error {
+  constructor(message = 'the shared store is unreachable: try again shortly') {
+    super(message);
+    this.name = 'BrokerUnavailableError';
+  }
+}
 
 /** A run of events plus the topic's position when they were read. */
 export interface EventRange {
@@ -47,12 +66,19 @@ export interface Broker {
   position(topic: string): Promise<Position>;
   /** Merges an RFC 7386 patch into a state topic; listeners hear the patch. */
   patch(topic: string, patch: Json): Promise<TopicEntry>;
+  /**
+   * Adds numbers to top-level fields of a state topic in one atomic step (a
+   * missing field counts as 0); listeners hear a patch with the new values.
+   */
+  add(topic: string, amounts: Readonly<Record<string, number>>): Promise<TopicEntry>;
   /** A state topic's current state (`{}` before its first patch). */
   state(topic: string): Promise<StateSnapshot>;
   /** Starts delivering a topic's new entries; returns the function that stops it. */
   listen(topic: string, listener: TopicListener): () => void;
   /** Forgets a topic that will not be used again (an ended session's inbox). */
   drop(topic: string): Promise<void>;
+  /** Whether the broker can serve now (the `metrics` feed shows it). */
+  status(): BrokerStatus;
   /** Releases what the broker holds. */
   close(): Promise<void>;
 }

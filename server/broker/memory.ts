@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { applyMergePatch } from '../../src/core/merge-patch.js';
+import { addedFields } from './added-fields.js';
 import { formatPosition, parsePosition, type Json, type Position } from '../../src/core/protocol.js';
-import type { Broker, EntryKind, EventRange, StateSnapshot, TopicEntry, TopicListener } from './broker.js';
+import type { Broker, BrokerStatus, EntryKind, EventRange, StateSnapshot, TopicEntry, TopicListener } from './broker.js';
 
 /** One topic's offset counter, bounded event ring, state and listeners. */
 interface TopicLog {
@@ -59,6 +60,10 @@ export class MemoryBroker implements Broker {
     return entry;
   }
 
+  async add(topic: string, amounts: Readonly<Record<string, number>>): Promise<TopicEntry> {
+    return this.patch(topic, addedFields(this.log(topic).state, amounts));
+  }
+
   async state(topic: string): Promise<StateSnapshot> {
     const log = this.topics.get(topic);
     return { pos: this.pos(log?.offset ?? 0), data: log?.state ?? {} };
@@ -75,6 +80,10 @@ export class MemoryBroker implements Broker {
 
   async drop(topic: string): Promise<void> {
     this.topics.delete(topic);
+  }
+
+  status(): BrokerStatus {
+    return 'up';
   }
 
   async close(): Promise<void> {
@@ -96,7 +105,7 @@ export class MemoryBroker implements Broker {
   }
 
   private notify(log: TopicLog, kind: EntryKind, entry: TopicEntry): void {
-    for (const listener of log.listeners) listener(kind, entry);
+    for (const listener of log.listeners) listener.entry(kind, entry);
   }
 
   /** A topic nobody listens to that never stored anything can go; one with offsets must keep them for this epoch. */

@@ -22,10 +22,16 @@ export type PublishOutcome = { pos: Position } | Refusal;
 export interface TopicSpec {
   /** `event`: a history to replay; `state`: a snapshot, then merge patches. */
   readonly kind: 'event' | 'state';
+  /**
+   * Kept by this instance alone, even where topics are shared through Redis:
+   * the timer feeds every instance runs itself (clock, ticker, metrics,
+   * firehose), which would otherwise publish once per instance.
+   */
+  readonly local?: boolean;
   /** Events kept for replay; defaults to the server's `history` option. */
   readonly history?: number;
   /** Turns a subscribe down (someone else's inbox); undefined allows it. */
-  refuseSubscribe?(session: SessionInfo): Refusal | undefined;
+  refuseSubscribe?(session: SessionInfo): Refusal | undefined | Promise<Refusal | undefined>;
   /** Handles a client's publish; a topic without it is read-only (`forbidden`). */
   publish?(data: Json, session: SessionInfo): Promise<PublishOutcome>;
   /** The session starts taking part (presence, watchers), before its snapshot is taken. */
@@ -39,8 +45,8 @@ export interface FeedContext {
   broker: Broker;
   options: ServerOptions;
   stats: ServerStats;
-  /** True while a session with this id lives. */
-  hasSession(id: string): boolean;
+  /** True while a session with this id lives, on any instance. */
+  hasSession(id: string): Promise<boolean>;
   /** Reports a fault in a feed's own timer, which has no client to answer. */
   report(error: unknown): void;
 }
