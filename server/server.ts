@@ -120,6 +120,7 @@ class Hub {
       options.feeds,
     );
     this.context = { options, stats, broker, sessions, feeds, router: new TopicRouter(broker) };
+    feeds.start();
   }
 
   /** Resolves once Redis is reached (or a few seconds without it); at once without Redis. */
