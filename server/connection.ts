@@ -321,7 +321,9 @@ export class Connection implements SessionHolder {
     const spec = this.context.feeds.resolve(topic);
     if (!spec) return this.refuse('unknown-topic', `unknown topic "${topic}"`, message);
     if (!spec.publish) return this.refuse('forbidden', `clients may not publish to "${topic}"`, message);
-    const outcome = await spec.publish(data, session);
+    // The idempotency key makes the broker store a re-sent publish once even when the ack was lost with an instance.
+    const once = id === undefined ? undefined : `${session.id} ${JSON.stringify(id)}`;
+    const outcome = await spec.publish(data, session, { once });
     if ('code' in outcome) return this.refuse(outcome.code, outcome.message, message);
     if (id === undefined) return;
     await sessions.rememberPublish(session, id, outcome.pos);

@@ -52,9 +52,24 @@ export interface StateSnapshot {
   data: Json;
 }
 
+/** How a write is made. */
+export interface WriteOptions {
+  /**
+   * An idempotency key (a session and its publish id): a write already made
+   * under it, among the topic's last {@link ONCE_KEPT}, is not made again and
+   * its position comes back instead. It is stored in the same step as the
+   * write, so a client that re-sends after its instance (or Redis) died
+   * between storing and acking never stores twice.
+   */
+  once?: string;
+}
+
+/** Idempotency keys a broker keeps per topic. */
+export const ONCE_KEPT = 1000;
+
 export interface Broker {
-  /** Stores an event, keeping at most `history` of the topic's latest; listeners hear it before this resolves. */
-  append(topic: string, data: Json, history: number): Promise<TopicEntry>;
+  /** Stores an event, keeping at most `history` of the topic's latest; listeners hear it (the memory broker before this resolves). */
+  append(topic: string, data: Json, history: number, options?: WriteOptions): Promise<TopicEntry>;
   /**
    * Every event after `since`, or null when they cannot all be given (another
    * epoch, a position this broker never issued, or history already dropped).
@@ -65,12 +80,12 @@ export interface Broker {
   /** The topic's current position (`EPOCH:0` before its first entry). */
   position(topic: string): Promise<Position>;
   /** Merges an RFC 7386 patch into a state topic; listeners hear the patch. */
-  patch(topic: string, patch: Json): Promise<TopicEntry>;
+  patch(topic: string, patch: Json, options?: WriteOptions): Promise<TopicEntry>;
   /**
    * Adds numbers to top-level fields of a state topic in one atomic step (a
    * missing field counts as 0); listeners hear a patch with the new values.
    */
-  add(topic: string, amounts: Readonly<Record<string, number>>): Promise<TopicEntry>;
+  add(topic: string, amounts: Readonly<Record<string, number>>, options?: WriteOptions): Promise<TopicEntry>;
   /** A state topic's current state (`{}` before its first patch). */
   state(topic: string): Promise<StateSnapshot>;
   /** Starts delivering a topic's new entries; returns the function that stops it. */

@@ -8,7 +8,15 @@
  *
  * A topic is a stream (KEYS[2]) whose entries have a kind `k` (`event` or
  * `patch`) and data `d` (JSON text); a state topic also has its whole state
- * as JSON text (KEYS[3]). Streams keep one entry more than the history:
+ * as JSON text (KEYS[3]). Writes made with an idempotency key record its
+ * position in a hash (KEYS[4]) in the same step, its latest keys listed in
+ * order (KEYS[5]) so the oldest can be forgotten.
+ *
+ * Write scripts share their first arguments: ARGV[1] candidate epoch,
+ * ARGV[2] stream length, ARGV[3] channel, ARGV[4] wire text up to the
+ * position, ARGV[5] data, ARGV[6] idempotency key or '', ARGV[7] how many
+ * keys to keep. They return {epoch, id}, or {'', position} for a key
+ * already used. Streams keep one entry more than the history:
  * the oldest stands for the newest entry ever dropped, which tells a
  * client that is exactly one window behind that it can still catch up.
  */
@@ -24,34 +32,42 @@ local function info(key)
   for i = 1, #fields, 2 do found[fields[i]] = fields[i + 1] end
   return found['last-generated-id'], found['recorded-first-entry-id'], found['entries-added'], found['length']
 end
-local function publish(kind, channel, prefix, data)
-  local id = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], '*', 'k', kind, 'd', data)
-  redis.call('PUBLISH', channel, prefix .. epoch .. ':' .. id .. '","data":' .. data .. '}')
-  return id
+local function write(kind)
+  local id = redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], '*', 'k', kind, 'd', ARGV[5])
+  redis.call('PUBLISH', ARGV[3], ARGV[4] .. epoch .. ':' .. id .. '","data":' .. ARGV[5] .. '}')
+  if ARGV[6] ~= '' then
+    redis.call('HSET', KEYS[4], ARGV[6], epoch .. ':' .. id)
+    redis.call('RPUSH', KEYS[5], ARGV[6])
+    if redis.call('LLEN', KEYS[5]) > tonumber(ARGV[7]) then redis.call('HDEL', KEYS[4], redis.call('LPOP', KEYS[5])) end
+  end
+  return {epoch, id}
+end
+local function earlier()
+  if ARGV[6] == '' then return false end
+  return redis.call('HGET', KEYS[4], ARGV[6])
 end
 `;
 
-/**
- * Appends an event and publishes its wire text to the topic's channel.
- * ARGV: candidate epoch, stream length, channel, wire text up to the
- * position, data. Returns {epoch, id}.
- */
+/** Appends an event and publishes its wire text to the topic's channel. */
 export const APPEND = `${HEAD}
-return {epoch, publish('event', ARGV[3], ARGV[4], ARGV[5])}
+local done = earlier()
+if done then return {'', done} end
+return write('event')
 `;
 
 /**
  * Replaces a state topic's state if nobody changed it since it was read
- * (its epoch and last id are as given), storing and publishing the patch.
- * ARGV: candidate epoch, stream length, channel, wire prefix, patch,
- * new state, expected epoch, expected last id. Returns {epoch, id}, or
- * false when the state changed meanwhile (the caller reads and tries again).
+ * (its epoch and last id are ARGV[9] and ARGV[10]), storing and publishing
+ * the patch (ARGV[5]) and the new state (ARGV[8]). Returns false when the
+ * state changed meanwhile: the caller reads it again and retries.
  */
 export const PATCH_IF_UNCHANGED = `${HEAD}
+local done = earlier()
+if done then return {'', done} end
 local last = info(KEYS[2])
-if epoch ~= ARGV[7] or last ~= ARGV[8] then return false end
-redis.call('SET', KEYS[3], ARGV[6])
-return {epoch, publish('patch', ARGV[3], ARGV[4], ARGV[5])}
+if epoch ~= ARGV[9] or last ~= ARGV[10] then return false end
+redis.call('SET', KEYS[3], ARGV[8])
+return write('patch')
 `;
 
 /** A state topic's state: returns {epoch, last id, state JSON or false}. */

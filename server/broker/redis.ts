@@ -26,7 +26,17 @@ import { applyMergePatch } from '../../src/core/merge-patch.js';
 import { comparePositions, formatPosition, parsePosition, type Json, type Position } from '../../src/core/protocol.js';
 import { LuaScript, type RedisLink } from '../redis/link.js';
 import { addedFields } from './added-fields.js';
-import type { Broker, BrokerStatus, EntryKind, EventRange, StateSnapshot, TopicEntry, TopicListener } from './broker.js';
+import {
+  ONCE_KEPT,
+  type Broker,
+  type BrokerStatus,
+  type EntryKind,
+  type EventRange,
+  type StateSnapshot,
+  type TopicEntry,
+  type TopicListener,
+  type WriteOptions,
+} from './broker.js';
 import { AFTER, APPEND, LATEST, PATCH_IF_UNCHANGED, STATE } from './redis-scripts.js';
 
 const SCRIPTS = {
@@ -39,6 +49,9 @@ const SCRIPTS = {
 
 /** A stream entry as XRANGE returns it: its id and its fields `k`, kind, and `d`, data. */
 type RawEntry = [id: string, fields: string[]];
+
+/** What a write script returns: {epoch, stream id}, or {'', position} of an earlier write with the same key. */
+type Written = [epoch: string, idOrPosition: string];
 
 /** A stored entry and whether it is an event or a patch. */
 interface KindedEntry {
@@ -82,18 +95,15 @@ export class RedisBroker implements Broker {
     });
   }
 
-  async append(topic: string, data: Json, history: number): Promise<TopicEntry> {
+  async append(topic: string, data: Json, history: number, options: WriteOptions = {}): Promise<TopicEntry> {
     const prefix = wirePrefix('event', topic);
     const dataText = JSON.stringify(data);
-    const [epoch, id] = (await this.link.evaluate(SCRIPTS.append, this.keys(topic), [
-      newEpoch(),
-      history + 1,
-      this.channel(topic),
-      prefix,
-      dataText,
-    ])) as [string, string];
-    const pos = formatPosition(epoch, id);
-    return { topic, pos, data, wire: `${prefix}${pos}","data":${dataText}}` };
+    const written = (await this.link.evaluate(
+      SCRIPTS.append,
+      this.keys(topic),
+      this.writeArgs(topic, history, prefix, dataText, options),
+    )) as Written;
+    return this.written(topic, 'event', data, dataText, written);
   }
 
   async after(topic: string, since: Position): Promise<EventRange | null> {
@@ -134,12 +144,12 @@ export class RedisBroker implements Broker {
     return this.readPosition(topic);
   }
 
-  patch(topic: string, patch: Json): Promise<TopicEntry> {
-    return this.change(topic, () => patch);
+  patch(topic: string, patch: Json, options?: WriteOptions): Promise<TopicEntry> {
+    return this.change(topic, () => patch, options);
   }
 
-  add(topic: string, amounts: Readonly<Record<string, number>>): Promise<TopicEntry> {
-    return this.change(topic, (state) => addedFields(state, amounts));
+  add(topic: string, amounts: Readonly<Record<string, number>>, options?: WriteOptions): Promise<TopicEntry> {
+    return this.change(topic, (state) => addedFields(state, amounts), options);
   }
 
   async state(topic: string): Promise<StateSnapshot> {
@@ -184,26 +194,20 @@ export class RedisBroker implements Broker {
   // ---- state changes -------------------------------------------------------
 
   /** Applies the patch `makePatch` computes from the current state, retrying until no other instance got in between. */
-  private change(topic: string, makePatch: (state: Json) => Json): Promise<TopicEntry> {
+  private change(topic: string, makePatch: (state: Json) => Json, options: WriteOptions = {}): Promise<TopicEntry> {
     const run = async (): Promise<TopicEntry> => {
       const prefix = wirePrefix('patch', topic);
       for (;;) {
         const { epoch, last, state } = await this.readState(topic);
         const patch = makePatch(state);
         const patchText = JSON.stringify(patch);
-        const stored = (await this.link.evaluate(SCRIPTS.patchIfUnchanged, this.keys(topic), [
-          newEpoch(),
-          this.patchHistory + 1,
-          this.channel(topic),
-          prefix,
-          patchText,
+        const written = (await this.link.evaluate(SCRIPTS.patchIfUnchanged, this.keys(topic), [
+          ...this.writeArgs(topic, this.patchHistory, prefix, patchText, options),
           JSON.stringify(applyMergePatch(state, patch)),
           epoch,
           last,
-        ])) as [string, string] | null;
-        if (!stored) continue;
-        const pos = formatPosition(stored[0], stored[1]);
-        return { topic, pos, data: patch, wire: `${prefix}${pos}","data":${patchText}}` };
+        ])) as Written | null;
+        if (written) return this.written(topic, 'patch', patch, patchText, written);
       }
     };
     const queued = (this.changes.get(topic) ?? Promise.resolve()).then(run, run);
@@ -213,6 +217,18 @@ export class RedisBroker implements Broker {
       if (this.changes.get(topic) === tail) this.changes.delete(topic);
     });
     return queued;
+  }
+
+  /** The arguments every write script starts with (see redis-scripts.ts). */
+  private writeArgs(topic: string, history: number, prefix: string, dataText: string, { once }: WriteOptions): (string | number)[] {
+    return [newEpoch(), history + 1, this.channel(topic), prefix, dataText, once ?? '', ONCE_KEPT];
+  }
+
+  /** The entry a write script reports: the new one, or the one written earlier under the same idempotency key. */
+  private written(topic: string, kind: EntryKind, data: Json, dataText: string, [epoch, id]: Written): TopicEntry {
+    if (epoch === '') return { topic, pos: id, data };
+    const pos = formatPosition(epoch, id);
+    return { topic, pos, data, wire: `${wirePrefix(kind, topic)}${pos}","data":${dataText}}` };
   }
 
   private async readState(topic: string): Promise<{ epoch: string; last: string; state: Json }> {
@@ -294,9 +310,10 @@ export class RedisBroker implements Broker {
     return formatPosition(epoch, id === '0-0' ? '0' : id);
   }
 
-  /** The epoch key, the topic's stream and its state. */
+  /** The epoch key, the topic's stream, its state, and its idempotency keys (hash and order). */
   private keys(topic: string): string[] {
-    return [`${this.prefix}epoch`, `${this.prefix}log:${topic}`, `${this.prefix}state:${topic}`];
+    const { prefix } = this;
+    return [`${prefix}epoch`, `${prefix}log:${topic}`, `${prefix}state:${topic}`, `${prefix}once:${topic}`, `${prefix}once-order:${topic}`];
   }
 
   private channel(topic: string): string {

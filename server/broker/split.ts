@@ -4,7 +4,7 @@
  * topics) stay in memory, everything else is shared.
  */
 import type { Json, Position } from '../../src/core/protocol.js';
-import type { Broker, BrokerStatus, EventRange, StateSnapshot, TopicEntry, TopicListener } from './broker.js';
+import type { Broker, BrokerStatus, EventRange, StateSnapshot, TopicEntry, TopicListener, WriteOptions } from './broker.js';
 
 export class SplitBroker implements Broker {
   constructor(
@@ -13,8 +13,8 @@ export class SplitBroker implements Broker {
     private readonly isLocal: (topic: string) => boolean,
   ) {}
 
-  append(topic: string, data: Json, history: number): Promise<TopicEntry> {
-    return this.pick(topic).append(topic, data, history);
+  append(topic: string, data: Json, history: number, options?: WriteOptions): Promise<TopicEntry> {
+    return this.pick(topic).append(topic, data, history, options);
   }
 
   after(topic: string, since: Position): Promise<EventRange | null> {
@@ -29,12 +29,12 @@ export class SplitBroker implements Broker {
     return this.pick(topic).position(topic);
   }
 
-  patch(topic: string, patch: Json): Promise<TopicEntry> {
-    return this.pick(topic).patch(topic, patch);
+  patch(topic: string, patch: Json, options?: WriteOptions): Promise<TopicEntry> {
+    return this.pick(topic).patch(topic, patch, options);
   }
 
-  add(topic: string, amounts: Readonly<Record<string, number>>): Promise<TopicEntry> {
-    return this.pick(topic).add(topic, amounts);
+  add(topic: string, amounts: Readonly<Record<string, number>>, options?: WriteOptions): Promise<TopicEntry> {
+    return this.pick(topic).add(topic, amounts, options);
   }
 
   state(topic: string): Promise<StateSnapshot> {

@@ -17,14 +17,14 @@ const DIRECTIONS: readonly Json[] = [-90, 0, 90];
 export const facesFeed: FeedFactory = (context) => {
   const spec: TopicSpec = {
     kind: 'state',
-    async publish(data: Json, session) {
+    async publish(data: Json, session, write) {
       const direction = isObject(data) ? data.direction : undefined;
       if (!DIRECTIONS.includes(direction as Json)) return invalid('data must be {"direction": -90 | 0 | 90}');
       const { data: present } = await context.broker.state(TOPIC);
       if (!isObject(present) || !isObject(present[session.id])) {
         return invalid('subscribe to faces first: only an entry that exists can turn');
       }
-      const entry = await context.broker.patch(TOPIC, { [session.id]: { direction: direction as number } });
+      const entry = await context.broker.patch(TOPIC, { [session.id]: { direction: direction as number } }, write);
       return { pos: entry.pos };
     },
     async join(session) {

@@ -4,7 +4,7 @@
  * presence means. Feeds reach topics only through the broker.
  */
 import type { ErrorCode, Json, Position } from '../../src/core/protocol.js';
-import type { Broker } from '../broker/broker.js';
+import type { Broker, WriteOptions } from '../broker/broker.js';
 import type { ServerOptions } from '../options.js';
 import type { SessionInfo } from '../sessions.js';
 import type { ServerStats } from '../stats.js';
@@ -32,8 +32,12 @@ export interface TopicSpec {
   readonly history?: number;
   /** Turns a subscribe down (someone else's inbox); undefined allows it. */
   refuseSubscribe?(session: SessionInfo): Refusal | undefined | Promise<Refusal | undefined>;
-  /** Handles a client's publish; a topic without it is read-only (`forbidden`). */
-  publish?(data: Json, session: SessionInfo): Promise<PublishOutcome>;
+  /**
+   * Handles a client's publish; a topic without it is read-only
+   * (`forbidden`). `write` goes with the broker write it makes (its
+   * idempotency key, from the publish id).
+   */
+  publish?(data: Json, session: SessionInfo, write: WriteOptions): Promise<PublishOutcome>;
   /** The session starts taking part (presence, watchers), before its snapshot is taken. */
   join?(session: SessionInfo): Promise<void>;
   /** The session stops taking part: it unsubscribed or ended. */

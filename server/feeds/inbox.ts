@@ -21,9 +21,9 @@ export const inboxFeed: FeedFactory = (context) => {
       if (!(await context.hasSession(owner))) return unknown(topic);
       return { code: 'forbidden', message: `only its owner may subscribe to ${topic}` };
     },
-    async publish(data, session) {
+    async publish(data, session, write) {
       if (!(await context.hasSession(owner))) return unknown(topic);
-      return publishTextMessage(context, topic, data, session);
+      return publishTextMessage(context, topic, data, session, write);
     },
   });
   return {

@@ -13,10 +13,10 @@ const TOPIC = 'votes';
 export const votesFeed: FeedFactory = (context) => {
   const spec: TopicSpec = {
     kind: 'state',
-    async publish(data: Json) {
+    async publish(data: Json, _session, write) {
       const dir = isObject(data) ? data.dir : undefined;
       if (dir !== 'left' && dir !== 'right') return invalid('data must be {"dir": "left"} or {"dir": "right"}');
-      const entry = await context.broker.add(TOPIC, { [dir]: 1 });
+      const entry = await context.broker.add(TOPIC, { [dir]: 1 }, write);
       return { pos: entry.pos };
     },
     async join() {

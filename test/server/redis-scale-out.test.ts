@@ -4,6 +4,7 @@
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { inboxTopic } from '../../src/core/protocol.js';
 import { startServer, type Harness } from './harness.js';
 import { RedisProcess } from './redis-process.js';
@@ -150,4 +151,24 @@ test('a dropped session ends one resume window later and leaves presence on ever
   const late = await b.client();
   await late.subscribe('faces');
   assert.equal(late.all((m) => m.type === 'snapshot')[0].data[gone.welcome.id], undefined);
+});
+
+test('a publish re-sent after its instance died between storing and remembering it is stored once', async (t) => {
+  const [a, b, redis] = await twoInstances(t);
+  const watcher = await b.client();
+  await watcher.subscribe('chat/once');
+  const ann = await a.client();
+  const first = await ann.publish('chat/once', { text: 'exactly once' }, 'p1');
+  ann.drop();
+  // What a crash right after the stream write leaves behind: the event stored, the session's publish ids not.
+  const admin = new Redis(redis.url);
+  t.after(() => admin.quit());
+  await admin.del(`ws-bind:pub:${ann.welcome.id}`, `ws-bind:publist:${ann.welcome.id}`);
+  const back = await b.connect();
+  back.send({ type: 'auth', resume: ann.welcome.resume });
+  assert.deepEqual(await back.publish('chat/once', { text: 'exactly once' }, 'p1'), { type: 'ack', id: 'p1', pos: first.pos });
+  // A duplicate would come before this marker: the stream keeps the order.
+  await back.publish('chat/once', { text: 'marker' }, 'p2');
+  await watcher.waitFor((m) => m.type === 'event' && m.data.text === 'marker', 'the marker');
+  assert.deepEqual(events(watcher, 'chat/once').map((m) => m.data.text), ['exactly once', 'marker']);
 });
