@@ -1,0 +1,62 @@
+/**
+ * Reference server instances as child processes (`npm run server -- --redis
+ * …`), each on a port of its own that it keeps across restarts, so they can
+ * be killed with SIGKILL as a crash would and started again.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const SERVER_ENTRY = fileURLToPath(new URL('../../server/index.ts', import.meta.url));
+
+export class Instance {
+  private child: ChildProcess | undefined;
+
+  constructor(
+    readonly port: number,
+    private readonly flags: string[],
+  ) {}
+
+  get url(): string {
+    return `ws://127.0.0.1:${this.port}/feeds`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Starts the process; resolves once it listens. */
+  async start(): Promise<void> {
+    const args = ['--import', 'tsx', SERVER_ENTRY, '--port', String(this.port), ...this.flags];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.once('exit', () => {
+      if (this.child === child) this.child = undefined;
+    });
+    // Its log (Redis lost and back) is expected under chaos; read it so the pipe never fills.
+    child.stderr?.resume();
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`instance on ${this.port} did not start:\n${output}`)), 20000);
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk;
+        if (output.includes('reference server on')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`instance on ${this.port} exited with ${code}:\n${output}`));
+      });
+    });
+  }
+
+  /** SIGKILL: no close frames, no cleanup, as a crash. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
