@@ -1,0 +1,156 @@
+/**
+ * Scale-out benchmark: one topic, 1,000 subscribers in a separate process,
+ * spread evenly over 1, 2 and 3 instances (each its own process) on one
+ * Redis, against the in-memory single instance, in the same run. Instance 1
+ * publishes; every instance delivers to its share of the subscribers. As in
+ * bench/fanout.ts: a fixed-rate phase for the latency of an unsaturated
+ * server, then a closed-loop phase (the publisher at most `window` messages
+ * ahead of the slowest subscriber) for throughput.
+ *
+ *   npx tsx bench/scale-out.ts [--clients 1000] [--duration 5000] [--window 1000] [--batch 100] [--latency-rate 20]
+ */
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { RedisProcess } from '../test/server/redis-process.js';
+import { ClientProcess } from './fanout/client-process.js';
+import { forkTypeScript, nextMessage } from './fanout/fork.js';
+import { BENCH_TOPIC } from './fanout/servers.js';
+import type { InstanceCommand, InstanceReport } from './scale-out/instance-process.js';
+import { paceSends } from './support/feed.js';
+import { runContext } from './support/report.js';
+import { delay, fixed, markdownTable, pollUntil, ratio, wallNow } from './support/stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '1000' },
+    duration: { type: 'string', default: '5000' },
+    window: { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '100' },
+    'latency-rate': { type: 'string', default: '20' },
+  },
+});
+const clientCount = Number(args.clients);
+const durationMs = Number(args.duration);
+const windowSize = Number(args.window);
+const batchSize = Number(args.batch);
+const latencyRate = Number(args['latency-rate']);
+const LATENCY_PHASE_MS = 3000;
+const INSTANCE_SCRIPT = fileURLToPath(new URL('./scale-out/instance-process.ts', import.meta.url));
+
+interface Setup {
+  name: string;
+  instances: number;
+  redis: boolean;
+}
+
+interface Result {
+  name: string;
+  published: number;
+  deliveredPerSecond: number;
+  latencyP50: number;
+  latencyP99: number;
+  fixedRateP50: number;
+  fixedRateP99: number;
+}
+
+/** An instance process and a way to make it publish. */
+class InstanceProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static async start(redis: string | undefined): Promise<InstanceProcess> {
+    const child = forkTypeScript(INSTANCE_SCRIPT, [JSON.stringify({ redis })]);
+    const { url } = await nextMessage<InstanceReport, 'listening'>(child, 'listening');
+    return new InstanceProcess(child, url);
+  }
+
+  publish(count: number): void {
+    this.child.send({ type: 'publish', count } satisfies InstanceCommand);
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.send({ type: 'exit' } satisfies InstanceCommand);
+    await exited;
+  }
+}
+
+async function fixedRateLatency(publisher: InstanceProcess, clients: ClientProcess): Promise<[number, number]> {
+  const total = Math.round((latencyRate * LATENCY_PHASE_MS) / 1000);
+  await paceSends(total, LATENCY_PHASE_MS, (count) => publisher.publish(count));
+  if (!(await pollUntil(() => clients.minReceived >= total, 30_000, 20))) {
+    console.error(`not every client received the ${total} fixed-rate messages within 30 s`);
+  }
+  const summary = await clients.summarize();
+  await clients.reset();
+  return [summary.latencyP50, summary.latencyP99];
+}
+
+async function publishWithinWindow(publisher: InstanceProcess, clients: ClientProcess): Promise<number> {
+  const end = performance.now() + durationMs;
+  let published = 0;
+  while (performance.now() < end) {
+    const room = Math.min(batchSize, windowSize - (published - clients.minReceived));
+    if (room <= 0) {
+      await delay(1);
+      continue;
+    }
+    publisher.publish(room);
+    published += room;
+    await delay(0);
+  }
+  return published;
+}
+
+async function measure(setup: Setup): Promise<Result> {
+  const redis = setup.redis ? await RedisProcess.start() : undefined;
+  const instances: InstanceProcess[] = [];
+  let clients: ClientProcess | undefined;
+  try {
+    for (let i = 0; i < setup.instances; i++) instances.push(await InstanceProcess.start(redis?.url));
+    const urls = instances.map((instance) => instance.url);
+    clients = await ClientProcess.start({ kind: 'topic', url: urls[0], urls, count: clientCount, topic: BENCH_TOPIC, concurrency: 50 });
+    await delay(500);
+    const [fixedRateP50, fixedRateP99] = await fixedRateLatency(instances[0], clients);
+    const startedAt = wallNow();
+    const published = await publishWithinWindow(instances[0], clients);
+    const complete = await pollUntil(() => (clients as ClientProcess).minReceived >= published, 30_000, 20);
+    const summary = await clients.summarize();
+    if (!complete) console.error(`${setup.name}: not every client received all ${published} messages within 30 s`);
+    return {
+      name: setup.name,
+      published,
+      deliveredPerSecond: (summary.delivered / (summary.lastReceivedAt - startedAt)) * 1000,
+      latencyP50: summary.latencyP50,
+      latencyP99: summary.latencyP99,
+      fixedRateP50,
+      fixedRateP99,
+    };
+  } finally {
+    await clients?.stop();
+    await Promise.all(instances.map((instance) => instance.stop()));
+    await redis?.stop();
+  }
+}
+
+const setups: Setup[] = [
+  { name: 'memory, 1 instance', instances: 1, redis: false },
+  { name: 'Redis, 1 instance', instances: 1, redis: true },
+  { name: 'Redis, 2 instances', instances: 2, redis: true },
+  { name: 'Redis, 3 instances', instances: 3, redis: true },
+];
+const results: Result[] = [];
+for (const setup of setups) results.push(await measure(setup));
+const baseline = results[0];
+console.log(`scale-out: 1 topic, ${clientCount} clients in a child process spread over the instances, ${runContext()}`);
+console.log(`saturated: ${durationMs} ms, window ${windowSize}, batch ${batchSize}; fixed rate: ${latencyRate} msgs/s for ${LATENCY_PHASE_MS} ms\n`);
+console.log(markdownTable(
+  ['setup', 'published', 'delivered/s', 'vs memory', 'saturated p50 ms', 'saturated p99 ms', `${latencyRate}/s p50 ms`, `${latencyRate}/s p99 ms`],
+  results.map((result) => [
+    result.name, String(result.published), fixed(result.deliveredPerSecond, 0), ratio(result.deliveredPerSecond, baseline.deliveredPerSecond),
+    fixed(result.latencyP50), fixed(result.latencyP99), fixed(result.fixedRateP50), fixed(result.fixedRateP99),
+  ]),
+));
