@@ -7,10 +7,18 @@
  * server, then a closed-loop phase (the publisher at most `window` messages
  * ahead of the slowest subscriber) for throughput.
  *
- *   npx tsx bench/scale-out.ts [--clients 1000] [--duration 5000] [--window 1000] [--batch 100] [--latency-rate 20]
+ * Then the cost of a resume on another instance: a client subscribed on
+ * instance A while instance B publishes every 10 ms; A is SIGKILLed, the
+ * client reconnects at once to B with its resume key and `since`, and the
+ * time from the kill to the first live event on B is taken, over `--kills`
+ * kills (A restarted each time), checking that no event was missed.
+ *
+ *   npx tsx bench/scale-out.ts [--clients 1000] [--duration 5000] [--window 1000] [--batch 100] [--latency-rate 20] [--kills 20]
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { WebSocket } from 'ws';
+import { unpackFrame } from '../src/core/protocol.js';
 import { parseArgs } from 'node:util';
 import { RedisProcess } from '../test/server/redis-process.js';
 import { ClientProcess } from './fanout/client-process.js';
@@ -19,7 +27,7 @@ import { BENCH_TOPIC } from './fanout/servers.js';
 import type { InstanceCommand, InstanceReport } from './scale-out/instance-process.js';
 import { paceSends } from './support/feed.js';
 import { runContext } from './support/report.js';
-import { delay, fixed, markdownTable, pollUntil, ratio, wallNow } from './support/stats.js';
+import { delay, fixed, markdownTable, pollUntil, quantile, ratio, wallNow } from './support/stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -28,6 +36,7 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '1000' },
     batch: { type: 'string', default: '100' },
     'latency-rate': { type: 'string', default: '20' },
+    kills: { type: 'string', default: '20' },
   },
 });
 const clientCount = Number(args.clients);
@@ -72,8 +81,16 @@ class InstanceProcess {
   }
 
   async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.send({ type: 'exit' } satisfies InstanceCommand);
+    await exited;
+  }
+
+  /** SIGKILL to the instance itself (the `sh` that started it has exec'd into node). */
+  async kill(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGKILL');
     await exited;
   }
 }
@@ -154,3 +171,94 @@ console.log(markdownTable(
     fixed(result.latencyP50), fixed(result.latencyP99), fixed(result.fixedRateP50), fixed(result.fixedRateP99),
   ]),
 ));
+
+// ---- resume on another instance --------------------------------------------
+
+/** A topic-protocol client that follows `n` of the benchmark messages and can move to another instance. */
+class FollowingClient {
+  lastN = -1;
+  missed = 0;
+  private pos: string | undefined;
+  private resume: string | undefined;
+  private socket: WebSocket | undefined;
+
+  /** Connects to `url`, resuming the earlier session and replaying after the last position; resolves on the first live event there. */
+  connect(url: string, onClose: () => void): Promise<void> {
+    return new Promise((resolve) => {
+      let welcomes = 0;
+      let subscribed = false;
+      const socket = new WebSocket(url);
+      this.socket = socket;
+      socket.on('close', onClose);
+      socket.on('error', () => undefined);
+      socket.on('message', (frame) => {
+        for (const message of unpackFrame(JSON.parse(String(frame))) as Record<string, any>[]) {
+          if (message.type === 'welcome') {
+            welcomes++;
+            if (welcomes === 1 && this.resume) {
+              socket.send(JSON.stringify({ type: 'auth', resume: this.resume }));
+            } else {
+              socket.send(JSON.stringify({ type: 'subscribe', topic: BENCH_TOPIC, ...(this.pos ? { since: this.pos } : {}) }));
+            }
+            this.resume = message.resume;
+          } else if (message.type === 'subscribed') {
+            subscribed = true;
+            this.pos ??= message.pos;
+          } else if (message.type === 'event') {
+            if (message.data.n !== this.lastN + 1 && this.lastN >= 0) this.missed += Math.max(0, message.data.n - this.lastN - 1);
+            this.lastN = Math.max(this.lastN, message.data.n);
+            this.pos = message.pos;
+            if (subscribed) resolve();
+          }
+        }
+      });
+    });
+  }
+
+  close(): void {
+    this.socket?.terminate();
+  }
+}
+
+async function measureResumes(kills: number): Promise<number[]> {
+  const redis = await RedisProcess.start();
+  let victim = await InstanceProcess.start(redis.url);
+  const survivor = await InstanceProcess.start(redis.url);
+  const ticker = setInterval(() => survivor.publish(1), 10);
+  const client = new FollowingClient();
+  const times: number[] = [];
+  try {
+    for (let kill = 0; kill < kills; kill++) {
+      let closedAt = 0;
+      await client.connect(victim.url, () => {
+        closedAt = performance.now();
+      });
+      await delay(200);
+      const killedAt = performance.now();
+      const onSurvivor = pollUntil(() => closedAt > 0, 10_000, 1).then(() => client.connect(survivor.url, () => undefined));
+      await victim.kill();
+      await onSurvivor;
+      times.push(performance.now() - killedAt);
+      client.close();
+      victim = await InstanceProcess.start(redis.url);
+    }
+  } finally {
+    clearInterval(ticker);
+    client.close();
+    await Promise.all([victim.stop(), survivor.stop()]);
+    await redis.stop();
+  }
+  if (client.missed > 0) console.error(`resume: ${client.missed} events missed across the kills`);
+  else console.log(`\nresume: no event missed over ${kills} kills (last n ${client.lastN})`);
+  return times;
+}
+
+const kills = Number(args.kills);
+if (kills > 0) {
+  const times = await measureResumes(kills);
+  console.log(`resume on another instance after SIGKILL (client reconnects at once with its resume key and since), ${kills} kills:\n`);
+  console.log(markdownTable(
+    ['kills', 'p50 ms', 'p99 ms', 'max ms'],
+    [[String(kills), fixed(quantile(times, 0.5)), fixed(quantile(times, 0.99)), fixed(Math.max(...times))]],
+  ));
+}

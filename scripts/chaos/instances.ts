@@ -12,6 +12,7 @@ const SERVER_ENTRY = fileURLToPath(new URL('../../server/index.ts', import.meta.
 
 export class Instance {
   private child: ChildProcess | undefined;
+  private listening = false;
 
   constructor(
     readonly port: number,
@@ -22,8 +23,9 @@ export class Instance {
     return `ws://127.0.0.1:${this.port}/feeds`;
   }
 
+  /** True from listening until it exits. */
   get running(): boolean {
-    return this.child !== undefined;
+    return this.child !== undefined && this.listening;
   }
 
   /** Starts the process; resolves once it listens. */
@@ -32,7 +34,9 @@ export class Instance {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     child.once('exit', () => {
-      if (this.child === child) this.child = undefined;
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.listening = false;
     });
     let output = '';
     // Its log (Redis lost and back) is expected under chaos: kept only to explain a failed start.
@@ -45,6 +49,7 @@ export class Instance {
         output += chunk;
         if (output.includes('reference server on')) {
           clearTimeout(timer);
+          this.listening = true;
           resolve();
         }
       });

@@ -288,9 +288,10 @@ export class RedisBroker implements Broker {
       // Redis went away again: the next reconnect catches up from the same place.
       return;
     }
-    const held = listened.held;
+    // Another catch-up of this topic (listening began, then a reconnect) may have delivered the held messages already.
+    const held = listened.held as string[] | undefined;
     listened.held = undefined;
-    for (const message of held) this.deliverMessage(listened, message);
+    for (const message of held ?? []) this.deliverMessage(listened, message);
   }
 
   private async readPosition(topic: string): Promise<Position> {
