@@ -13,9 +13,16 @@
  * time from the kill to the first live event on B is taken, over `--kills`
  * kills (A restarted each time), checking that no event was missed.
  *
- *   npx tsx bench/scale-out.ts [--clients 1000] [--duration 5000] [--window 1000] [--batch 100] [--latency-rate 20] [--kills 20]
+ * The CPU seconds the instances and Redis used during the saturated phase
+ * show which of them is the bottleneck; `--profile DIR` also writes a CPU
+ * profile of every instance (`--cpu-prof`) and prints where the publishing
+ * instance's time went.
+ *
+ *   npx tsx bench/scale-out.ts [--clients 1000] [--duration 5000] [--window 1000] [--batch 100] [--latency-rate 20] [--kills 20] [--profile DIR]
  */
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 import { unpackFrame } from '../src/core/protocol.js';
@@ -25,6 +32,7 @@ import { ClientProcess } from './fanout/client-process.js';
 import { forkTypeScript, nextMessage } from './fanout/fork.js';
 import { BENCH_TOPIC } from './fanout/servers.js';
 import type { InstanceCommand, InstanceReport } from './scale-out/instance-process.js';
+import { selfTimes } from './scale-out/node-profile.js';
 import { paceSends } from './support/feed.js';
 import { runContext } from './support/report.js';
 import { delay, fixed, markdownTable, pollUntil, quantile, ratio, wallNow } from './support/stats.js';
@@ -37,6 +45,7 @@ const { values: args } = parseArgs({
     batch: { type: 'string', default: '100' },
     'latency-rate': { type: 'string', default: '20' },
     kills: { type: 'string', default: '20' },
+    profile: { type: 'string' },
   },
 });
 const clientCount = Number(args.clients);
@@ -55,6 +64,9 @@ interface Setup {
 
 interface Result {
   name: string;
+  /** CPU seconds per wall second during the saturated phase: all instances together, and Redis. */
+  instanceCores: number;
+  redisCores: number;
   published: number;
   deliveredPerSecond: number;
   latencyP50: number;
@@ -70,10 +82,14 @@ class InstanceProcess {
     readonly url: string,
   ) {}
 
-  static async start(redis: string | undefined): Promise<InstanceProcess> {
-    const child = forkTypeScript(INSTANCE_SCRIPT, [JSON.stringify({ redis })]);
+  static async start(redis: string | undefined, nodeFlags: string[] = []): Promise<InstanceProcess> {
+    const child = forkTypeScript(INSTANCE_SCRIPT, [JSON.stringify({ redis })], nodeFlags);
     const { url } = await nextMessage<InstanceReport, 'listening'>(child, 'listening');
     return new InstanceProcess(child, url);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   publish(count: number): void {
@@ -127,18 +143,27 @@ async function measure(setup: Setup): Promise<Result> {
   const instances: InstanceProcess[] = [];
   let clients: ClientProcess | undefined;
   try {
-    for (let i = 0; i < setup.instances; i++) instances.push(await InstanceProcess.start(redis?.url));
+    const profileDir = args.profile && join(args.profile, setup.name.replace(/\W+/g, '-'));
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+    for (let i = 0; i < setup.instances; i++) instances.push(await InstanceProcess.start(redis?.url, nodeFlags));
     const urls = instances.map((instance) => instance.url);
     clients = await ClientProcess.start({ kind: 'topic', url: urls[0], urls, count: clientCount, topic: BENCH_TOPIC, concurrency: 50 });
     await delay(500);
     const [fixedRateP50, fixedRateP99] = await fixedRateLatency(instances[0], clients);
     const startedAt = wallNow();
+    const cpuBefore = instances.map((instance) => cpuSeconds(instance.pid));
+    const redisBefore = cpuSeconds(redis?.pid);
     const published = await publishWithinWindow(instances[0], clients);
     const complete = await pollUntil(() => (clients as ClientProcess).minReceived >= published, 30_000, 20);
     const summary = await clients.summarize();
+    const seconds = (wallNow() - startedAt) / 1000;
+    const instanceCpu = instances.reduce((sum, instance, i) => sum + cpuSeconds(instance.pid) - cpuBefore[i], 0);
     if (!complete) console.error(`${setup.name}: not every client received all ${published} messages within 30 s`);
     return {
       name: setup.name,
+      instanceCores: instanceCpu / seconds,
+      redisCores: (cpuSeconds(redis?.pid) - redisBefore) / seconds,
       published,
       deliveredPerSecond: (summary.delivered / (summary.lastReceivedAt - startedAt)) * 1000,
       latencyP50: summary.latencyP50,
@@ -161,16 +186,44 @@ const setups: Setup[] = [
 ];
 const results: Result[] = [];
 for (const setup of setups) results.push(await measure(setup));
+const { profile } = args;
+if (profile) {
+  for (const setup of setups) {
+    const dir = join(profile, setup.name.replace(/\W+/g, '-'));
+    // The publishing instance started first, so its profile sorts first (names carry the start time).
+    const [file] = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
+    console.log(`\nwhere the publishing instance's time went, ${setup.name} (self time, share of busy time):`);
+    for (const { name, ms, share } of selfTimes(join(dir, file)).slice(0, 12)) {
+      console.log(`  ${fixed(share * 100)} %  ${fixed(ms, 0)} ms  ${name}`);
+    }
+  }
+}
 const baseline = results[0];
 console.log(`scale-out: 1 topic, ${clientCount} clients in a child process spread over the instances, ${runContext()}`);
 console.log(`saturated: ${durationMs} ms, window ${windowSize}, batch ${batchSize}; fixed rate: ${latencyRate} msgs/s for ${LATENCY_PHASE_MS} ms\n`);
 console.log(markdownTable(
-  ['setup', 'published', 'delivered/s', 'vs memory', 'saturated p50 ms', 'saturated p99 ms', `${latencyRate}/s p50 ms`, `${latencyRate}/s p99 ms`],
+  ['setup', 'published', 'delivered/s', 'vs memory', 'instances CPU (cores)', 'Redis CPU (cores)', 'saturated p50 ms', 'saturated p99 ms', `${latencyRate}/s p50 ms`, `${latencyRate}/s p99 ms`],
   results.map((result) => [
     result.name, String(result.published), fixed(result.deliveredPerSecond, 0), ratio(result.deliveredPerSecond, baseline.deliveredPerSecond),
+    fixed(result.instanceCores, 2), fixed(result.redisCores, 2),
     fixed(result.latencyP50), fixed(result.latencyP99), fixed(result.fixedRateP50), fixed(result.fixedRateP99),
   ]),
 ));
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 without one. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** `getconf CLK_TCK` on Linux. */
+const CLOCK_TICKS = 100;
 
 // ---- resume on another instance --------------------------------------------
 

@@ -35,6 +35,11 @@ export class RedisProcess {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** The process id while it runs (benchmarks read its CPU time). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** True while the process runs. */
   get running(): boolean {
     return this.child !== undefined;
