@@ -185,9 +185,10 @@ const setups: Setup[] = [
   { name: 'Redis, 3 instances', instances: 3, redis: true },
 ];
 const results: Result[] = [];
-for (const setup of setups) results.push(await measure(setup));
+// `--clients 0` skips the fan-out part (for the resume timing alone).
+for (const setup of clientCount > 0 ? setups : []) results.push(await measure(setup));
 const { profile } = args;
-if (profile) {
+if (profile && results.length > 0) {
   for (const setup of setups) {
     const dir = join(profile, setup.name.replace(/\W+/g, '-'));
     // The publishing instance started first, so its profile sorts first (names carry the start time).
@@ -199,16 +200,18 @@ if (profile) {
   }
 }
 const baseline = results[0];
-console.log(`scale-out: 1 topic, ${clientCount} clients in a child process spread over the instances, ${runContext()}`);
-console.log(`saturated: ${durationMs} ms, window ${windowSize}, batch ${batchSize}; fixed rate: ${latencyRate} msgs/s for ${LATENCY_PHASE_MS} ms\n`);
-console.log(markdownTable(
-  ['setup', 'published', 'delivered/s', 'vs memory', 'instances CPU (cores)', 'Redis CPU (cores)', 'saturated p50 ms', 'saturated p99 ms', `${latencyRate}/s p50 ms`, `${latencyRate}/s p99 ms`],
-  results.map((result) => [
-    result.name, String(result.published), fixed(result.deliveredPerSecond, 0), ratio(result.deliveredPerSecond, baseline.deliveredPerSecond),
-    fixed(result.instanceCores, 2), fixed(result.redisCores, 2),
-    fixed(result.latencyP50), fixed(result.latencyP99), fixed(result.fixedRateP50), fixed(result.fixedRateP99),
-  ]),
-));
+if (baseline) {
+  console.log(`scale-out: 1 topic, ${clientCount} clients in a child process spread over the instances, ${runContext()}`);
+  console.log(`saturated: ${durationMs} ms, window ${windowSize}, batch ${batchSize}; fixed rate: ${latencyRate} msgs/s for ${LATENCY_PHASE_MS} ms\n`);
+  console.log(markdownTable(
+    ['setup', 'published', 'delivered/s', 'vs memory', 'instances CPU (cores)', 'Redis CPU (cores)', 'saturated p50 ms', 'saturated p99 ms', `${latencyRate}/s p50 ms`, `${latencyRate}/s p99 ms`],
+    results.map((result) => [
+      result.name, String(result.published), fixed(result.deliveredPerSecond, 0), ratio(result.deliveredPerSecond, baseline.deliveredPerSecond),
+      fixed(result.instanceCores, 2), fixed(result.redisCores, 2),
+      fixed(result.latencyP50), fixed(result.latencyP99), fixed(result.fixedRateP50), fixed(result.fixedRateP99),
+    ]),
+  ));
+}
 
 /** CPU seconds (user + system) a process has used so far, from /proc; 0 without one. */
 function cpuSeconds(pid: number | undefined): number {
@@ -282,17 +285,19 @@ async function measureResumes(kills: number): Promise<number[]> {
   const times: number[] = [];
   try {
     for (let kill = 0; kill < kills; kill++) {
-      let closedAt = 0;
+      // Move to the victim (a drop and an immediate resume, well within the history), then kill it.
+      let closed = false;
+      client.close();
       await client.connect(victim.url, () => {
-        closedAt = performance.now();
+        closed = true;
       });
       await delay(200);
       const killedAt = performance.now();
-      const onSurvivor = pollUntil(() => closedAt > 0, 10_000, 1).then(() => client.connect(survivor.url, () => undefined));
+      const onSurvivor = pollUntil(() => closed, 10_000, 1).then(() => client.connect(survivor.url, () => undefined));
       await victim.kill();
       await onSurvivor;
       times.push(performance.now() - killedAt);
-      client.close();
+      // The client stays on the survivor while the victim restarts, so it never falls out of the history.
       victim = await InstanceProcess.start(redis.url);
     }
   } finally {

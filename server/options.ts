@@ -119,6 +119,9 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
       throw new RangeError(`--${flag} must be a number ≥ 0, got ${String(value)}`);
     }
   }
+  if (options.redis !== undefined && !/^rediss?:\/\/[^/]/.test(options.redis)) {
+    throw new RangeError(`--redis must be a redis://host:port URL, got "${options.redis}"`);
+  }
   return options;
 }
 

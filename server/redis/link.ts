@@ -28,7 +28,6 @@ export class RedisLink {
   readonly subscriber: Redis;
   private readonly upHandlers: (() => void)[] = [];
   private readonly handlers = new Map<string, ChannelHandler>();
-  private readonly prefixHandlers: { prefix: string; handler: ChannelHandler }[] = [];
   private wasUp = false;
   private everUp = false;
   private closing = false;
@@ -71,11 +70,6 @@ export class RedisLink {
   /** Delivers the messages of one channel to `handler`; subscribe to it with {@link subscribe}. */
   handle(channel: string, handler: ChannelHandler): void {
     this.handlers.set(channel, handler);
-  }
-
-  /** Delivers messages of every channel starting with `prefix` to `handler`. */
-  handlePrefix(prefix: string, handler: ChannelHandler): void {
-    this.prefixHandlers.push({ prefix, handler });
   }
 
   /** Stops delivering a channel's messages. */
@@ -128,8 +122,7 @@ export class RedisLink {
   }
 
   private dispatch(channel: string, message: string): void {
-    const handler = this.handlers.get(channel) ?? this.prefixHandlers.find(({ prefix }) => channel.startsWith(prefix))?.handler;
-    handler?.(channel, message);
+    this.handlers.get(channel)?.(channel, message);
   }
 
   private changed(): void {

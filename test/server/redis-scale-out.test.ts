@@ -6,6 +6,7 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { inboxTopic } from '../../src/core/protocol.js';
+import { createServer } from '../../server/server.js';
 import { startServer, type Harness } from './harness.js';
 import { RedisProcess } from './redis-process.js';
 import type { TestClient } from './ws-client.js';
@@ -171,4 +172,8 @@ test('a publish re-sent after its instance died between storing and remembering 
   await back.publish('chat/once', { text: 'marker' }, 'p2');
   await watcher.waitFor((m) => m.type === 'event' && m.data.text === 'marker', 'the marker');
   assert.deepEqual(events(watcher, 'chat/once').map((m) => m.data.text), ['exactly once', 'marker']);
+});
+
+test('a --redis value that is not a redis:// URL is refused with a message naming the flag', async () => {
+  await assert.rejects(createServer({ port: 0, redis: 'localhost:6379' }), /--redis must be a redis:\/\/host:port URL/);
 });
