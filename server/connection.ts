@@ -233,7 +233,7 @@ export class Connection implements SessionHolder {
       return this.refuse('too-many-subscriptions', `at most ${maxSubscriptions} subscriptions per connection`, message);
     }
     if (previous) this.cancel(previous);
-    const subscription = new Subscription(topic, this.outbox, (again) => this.catchUpAgain(again));
+    const subscription = new Subscription(topic, this.outbox, (again, pos) => this.catchUpAgain(again, pos));
     this.subscriptions.set(topic, subscription);
     this.context.router.add(topic, subscription);
     let caughtUp: CatchUp;
@@ -250,15 +250,19 @@ export class Connection implements SessionHolder {
   }
 
   /**
-   * The broker lost entries of a live subscription (a shared store that
-   * came back without its history): a state topic gets a fresh `snapshot`,
-   * an event topic a `reset` to its current position.
+   * The broker lost entries of a live subscription up to `pos` (a shared
+   * store that came back without its history): an event topic gets a
+   * `reset` to `pos`, after which the broker delivers what follows; a state
+   * topic gets a fresh `snapshot`.
    */
-  private async catchUpAgain(subscription: Subscription): Promise<void> {
+  private async catchUpAgain(subscription: Subscription, pos: Position): Promise<void> {
     const { topic } = subscription;
     try {
-      const spec = this.context.feeds.resolve(topic);
-      const caughtUp = spec?.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendReset(topic);
+      if (this.context.feeds.resolve(topic)?.kind !== 'state') {
+        this.outbox.push(messageText({ type: 'reset', topic, pos }));
+        return subscription.goLive(pos);
+      }
+      const caughtUp = await this.sendSnapshot(topic);
       if (!subscription.cancelled) subscription.goLive(caughtUp.pos);
     } catch (error) {
       // Unreachable again: the broker reports the next gap once it is back.

@@ -18,7 +18,7 @@ export class Subscription implements TopicSubscriber {
   constructor(
     readonly topic: string,
     private readonly outbox: Outbox,
-    private readonly catchUpAgain: (subscription: Subscription) => void,
+    private readonly catchUpAgain: (subscription: Subscription, pos: Position) => void,
   ) {}
 
   receive(entry: TopicEntry, text: string): void {
@@ -26,10 +26,10 @@ export class Subscription implements TopicSubscriber {
     else this.outbox.push(text);
   }
 
-  gap(): void {
+  gap(pos: Position): void {
     if (this.cancelled) return;
     this.waiting ??= [];
-    this.catchUpAgain(this);
+    this.catchUpAgain(this, pos);
   }
 
   /** The catch-up ended at `mark`: send what waited after it, then deliver live. */

@@ -22,10 +22,11 @@ export interface TopicListener {
   /** Called for every entry stored on the topic, in position order. */
   entry(kind: EntryKind, entry: TopicEntry): void;
   /**
-   * Entries may have been missed and cannot be replayed (a shared store lost
-   * its history): whoever listens must catch up anew from the current state.
+   * Entries up to `pos` may have been missed and cannot be replayed (a
+   * shared store lost its history); entries after `pos` follow as usual.
+   * Whoever listens must catch up anew: `reset` to `pos`, or a fresh snapshot.
    */
-  gap(): void;
+  gap(pos: Position): void;
 }
 
 /** Whether the broker can serve right now: a shared broker is `down` while its store is unreachable. */

@@ -23,7 +23,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { applyMergePatch } from '../../src/core/merge-patch.js';
-import { comparePositions, formatPosition, parsePosition, type Json, type Position } from '../../src/core/protocol.js';
+import {
+  comparePositions,
+  formatPosition,
+  parsePosition,
+  type Json,
+  type ParsedPosition,
+  type Position,
+} from '../../src/core/protocol.js';
 import { LuaScript, type RedisLink } from '../redis/link.js';
 import { addedFields } from './added-fields.js';
 import {
@@ -248,17 +255,22 @@ export class RedisBroker implements Broker {
     else this.deliverMessage(listened, message);
   }
 
+  /** A live message; one of another epoch means Redis lost its data: hold it and catch up from the stream. */
   private deliverMessage(listened: ListenedTopic, message: string): void {
     const { type, topic, pos, data } = JSON.parse(message) as { type: EntryKind; topic: string; pos: Position; data: Json };
+    if (listened.last !== undefined && comparePositions(pos, listened.last) === null) {
+      listened.held = [message];
+      void this.catchUp(topic, listened);
+      return;
+    }
     this.deliver(listened, type, { topic, pos, data, wire: message });
   }
 
-  /** Delivers an entry once, in order: one at or before the last delivered is a duplicate; one of another epoch follows a gap. */
+  /** Delivers an entry once, in order: one at or before the last delivered is a duplicate. */
   private deliver(listened: ListenedTopic, kind: EntryKind, entry: TopicEntry): void {
     const order = listened.last === undefined ? 1 : comparePositions(entry.pos, listened.last);
-    if (order !== null && order <= 0) return;
+    if (order === null || order <= 0) return;
     listened.last = entry.pos;
-    if (order === null) for (const listener of listened.listeners) listener.gap();
     for (const listener of listened.listeners) listener.entry(kind, entry);
   }
 
@@ -266,8 +278,10 @@ export class RedisBroker implements Broker {
    * Subscribes the topic's channel, then reads what was missed from its
    * stream (everything after `last`) and delivers it before the messages
    * held meanwhile. Where the stream cannot give it all, listeners hear a
-   * gap. Runs when listening starts and after every reconnect; while Redis
-   * is down it stops and the next reconnect runs it again.
+   * gap: in a new epoch (Redis lost its data) at its start, so everything
+   * written since still reaches them; in a trimmed stream at its current
+   * position. Runs when listening starts and after every reconnect; while
+   * Redis is down it stops and the next reconnect runs it again.
    */
   private async catchUp(topic: string, listened: ListenedTopic): Promise<void> {
     listened.held ??= [];
@@ -276,13 +290,17 @@ export class RedisBroker implements Broker {
       if (listened.last === undefined) {
         listened.last = await this.readPosition(topic);
       } else {
-        const range = await this.readAfter(topic, listened.last);
-        if (range) {
-          for (const { entry, kind } of range.entries) this.deliver(listened, kind, entry);
-        } else {
-          listened.last = await this.readPosition(topic);
-          for (const listener of listened.listeners) listener.gap();
+        let range = await this.readAfter(topic, listened.last);
+        if (!range) {
+          const current = await this.readPosition(topic);
+          const epoch = (parsePosition(current) as ParsedPosition).epoch;
+          const start = epoch === parsePosition(listened.last)?.epoch ? current : formatPosition(epoch, '0');
+          const fromStart = await this.readAfter(topic, start);
+          listened.last = fromStart ? start : current;
+          range = fromStart ?? { entries: [], pos: current };
+          for (const listener of listened.listeners) listener.gap(listened.last);
         }
+        for (const { entry, kind } of range.entries) this.deliver(listened, kind, entry);
       }
     } catch {
       // Redis went away again: the next reconnect catches up from the same place.

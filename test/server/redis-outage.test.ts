@@ -112,7 +112,8 @@ test('Redis restarting without persistence: a new epoch, and reset with recovere
 
   const reset = await live.waitFor((m) => m.type === 'reset' && m.topic === 'chat/lost', 'reset for the live subscriber');
   assert.notEqual(parsePosition(reset.pos)?.epoch, oldEpoch);
-  await live.waitFor((m) => m.type === 'event' && m.data.text === 'new', 'the new line');
+  const line = await live.waitFor((m) => m.type === 'event' && m.data.text === 'new', 'the new line');
+  assert.ok(live.messages.indexOf(reset) < live.messages.indexOf(line), 'reset first, then what the new epoch holds');
 
   const resumer = await b.client();
   const answer = await resumer.subscribe('chat/lost', { since: last!.pos });
