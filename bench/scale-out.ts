@@ -54,6 +54,8 @@ const windowSize = Number(args.window);
 const batchSize = Number(args.batch);
 const latencyRate = Number(args['latency-rate']);
 const LATENCY_PHASE_MS = 3000;
+/** `getconf CLK_TCK` on Linux: the unit of CPU times in /proc. */
+const CLOCK_TICKS = 100;
 const INSTANCE_SCRIPT = fileURLToPath(new URL('./scale-out/instance-process.ts', import.meta.url));
 
 interface Setup {
@@ -194,7 +196,7 @@ if (profile && results.length > 0) {
     // The publishing instance started first, so its profile sorts first (names carry the start time).
     const [file] = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')).sort();
     console.log(`\nwhere the publishing instance's time went, ${setup.name} (self time, share of busy time):`);
-    for (const { name, ms, share } of selfTimes(join(dir, file)).slice(0, 12)) {
+    for (const { name, ms, share } of selfTimes(join(dir, file)).filter(({ name }) => name !== '(idle)').slice(0, 12)) {
       console.log(`  ${fixed(share * 100)} %  ${fixed(ms, 0)} ms  ${name}`);
     }
   }
@@ -224,9 +226,6 @@ function cpuSeconds(pid: number | undefined): number {
     return 0;
   }
 }
-
-/** `getconf CLK_TCK` on Linux. */
-const CLOCK_TICKS = 100;
 
 // ---- resume on another instance --------------------------------------------
 
