@@ -90,7 +90,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       await victim.kill();
       instanceKills++;
       setTimeout(() => {
-        if (!finished) victim.start().catch((error: Error) => log(`chaos: restart failed: ${error.message}`));
+        if (finished) return;
+        // An instance still starting when the run ends is killed with the rest: not a failure.
+        victim.start().catch((error: Error) => {
+          if (!finished) log(`chaos: restart failed: ${error.message}`);
+        });
       }, options.downMs);
     }
     await publisher.stop();
