@@ -121,3 +121,20 @@ test('Redis restarting without persistence: a new epoch, and reset with recovere
   assert.equal(resumer.all((m) => m.type === 'reset').length, 1);
   assert.equal(resumer.all((m) => m.type === 'event').length, 0, 'nothing replayed from a history that is gone');
 });
+
+test('an instance started while Redis is down serves its clients, refuses with unavailable, and works once Redis starts', async (t) => {
+  const redis = await RedisProcess.start({ appendOnly: true });
+  t.after(() => redis.stop());
+  await redis.kill();
+  const [a] = await instances(t, redis, 1);
+  const client = await a.client();
+  assert.equal((await client.subscribe('chat/late')).code, 'unavailable', 'a subscribe needs Redis too');
+  assert.equal((await client.publish('chat/late', { text: 'too early' }, 'early')).code, 'unavailable');
+  await redis.restart();
+  await publishOnceBack(client, 'chat/late', 'first');
+  const answer = await client.subscribe('chat/late', { history: 5 });
+  assert.equal(answer.type, 'subscribed');
+  assert.deepEqual(texts(client, 'chat/late'), ['first']);
+  await client.publish('chat/late', { text: 'live' }, 'live');
+  await client.waitFor((m) => m.type === 'event' && m.data.text === 'live', 'the live line');
+});
