@@ -68,6 +68,8 @@ export class Connection implements SessionHolder {
   private readonly outbox: Outbox;
   private readonly bucket: TokenBucket;
   private subscriptions: Map<string, Subscription> | undefined;
+  /** Instance-local topics this connection takes part in (see `TopicSpec.local`). */
+  private localJoined: Set<string> | undefined;
   private queue: unknown[] = [];
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
@@ -94,6 +96,7 @@ export class Connection implements SessionHolder {
 
   /** Another connection resumed this one's session (SPEC 4.3). */
   takenOver(): void {
+    if (this.session) this.leaveLocalTopics(this.session);
     this.session = undefined;
     this.closeWith(CloseCode.takenOver, 'session taken over');
   }
@@ -238,7 +241,7 @@ export class Connection implements SessionHolder {
     this.context.router.add(topic, subscription);
     let caughtUp: CatchUp;
     try {
-      if (spec.join && (await this.context.sessions.join(session, topic))) await spec.join(session);
+      if (spec.join && (await this.joins(session, topic, spec.local))) await spec.join(session);
       caughtUp = spec.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendHistory(message);
     } catch (error) {
       this.cancel(subscription);
@@ -296,14 +299,24 @@ export class Connection implements SessionHolder {
     return { pos, recovered: false };
   }
 
+  /** Records that the session (or, for a local topic, this connection) joins `topic`; false when it already had. */
+  private async joins(session: Session, topic: string, local: boolean | undefined): Promise<boolean> {
+    if (!local) return this.context.sessions.join(session, topic);
+    this.localJoined ??= new Set();
+    if (this.localJoined.has(topic)) return false;
+    this.localJoined.add(topic);
+    return true;
+  }
+
   private async unsubscribe({ topic }: UnsubscribeMessage): Promise<void> {
     const subscription = this.subscriptions?.get(topic);
     if (!subscription) return;
     this.cancel(subscription);
     const session = this.session;
-    if (session && (await this.context.sessions.leave(session, topic))) {
-      await this.context.feeds.resolve(topic)?.leave?.(session);
-    }
+    const spec = this.context.feeds.resolve(topic);
+    if (!session || !spec) return;
+    const left = spec.local ? this.localJoined?.delete(topic) : await this.context.sessions.leave(session, topic);
+    if (left) await spec.leave?.(session);
   }
 
   private cancel(subscription: Subscription): void {
@@ -336,6 +349,13 @@ export class Connection implements SessionHolder {
 
   // ---- endings -------------------------------------------------------------
 
+  /** The connection is gone: it stops taking part in the local topics it joined. */
+  private leaveLocalTopics(session: Session): void {
+    const leaving = [...(this.localJoined ?? [])].map((topic) => this.context.feeds.resolve(topic)?.leave?.(session));
+    this.localJoined = undefined;
+    Promise.all(leaving).catch((error: unknown) => console.error('ws-bind server:', error));
+  }
+
   private refuse(code: ErrorCode, message: string, request?: unknown): void {
     this.outbox.push(errorText(code, message, request));
   }
@@ -353,6 +373,7 @@ export class Connection implements SessionHolder {
     this.queue = [];
     for (const subscription of this.subscriptions?.values() ?? []) this.cancel(subscription);
     const session = this.session;
+    if (session) this.leaveLocalTopics(session);
     this.session = undefined;
     if (!session) return;
     const { sessions } = this.context;

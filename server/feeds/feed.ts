@@ -25,7 +25,9 @@ export interface TopicSpec {
   /**
    * Kept by this instance alone, even where topics are shared through Redis:
    * the timer feeds every instance runs itself (clock, ticker, metrics,
-   * firehose), which would otherwise publish once per instance.
+   * firehose), which would otherwise publish once per instance. Taking part
+   * (`join`/`leave`) follows the connection, not the session, since a
+   * session may resume on another instance.
    */
   readonly local?: boolean;
   /** Events kept for replay; defaults to the server's `history` option. */

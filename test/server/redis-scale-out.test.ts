@@ -177,3 +177,22 @@ test('a publish re-sent after its instance died between storing and remembering 
 test('a --redis value that is not a redis:// URL is refused with a message naming the flag', async () => {
   await assert.rejects(createServer({ port: 0, redis: 'localhost:6379' }), /--redis must be a redis:\/\/host:port URL/);
 });
+
+test('timer feeds stay local to each instance and keep serving while their session moves between instances', async (t) => {
+  const [a, b] = await twoInstances(t, { feeds: ['clock', 'firehose'], clockInterval: 50, firehoseRate: 200 });
+  const onA = await a.client();
+  const onB = await b.client();
+  await onA.subscribe('clock');
+  await onB.subscribe('clock');
+  const ticksA = await onA.waitForCount((m) => m.type === 'event' && m.topic === 'clock', 3, 'ticks on A');
+  const ticksB = await onB.waitForCount((m) => m.type === 'event' && m.topic === 'clock', 3, 'ticks on B');
+  assert.notEqual(ticksA[0].pos.split(':')[0], ticksB[0].pos.split(':')[0], 'each instance ticks in its own epoch');
+
+  await onA.subscribe('firehose');
+  await onA.waitFor((m) => m.type === 'event' && m.topic === 'firehose', 'firehose on A');
+  onA.drop();
+  const back = await b.connect();
+  back.send({ type: 'auth', resume: onA.welcome.resume });
+  back.send({ type: 'subscribe', topic: 'firehose' });
+  await back.waitFor((m) => m.type === 'event' && m.topic === 'firehose', 'firehose started on B for the resumed session');
+});
