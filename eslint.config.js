@@ -37,14 +37,14 @@ export default defineConfig(
   },
   {
     // Node side: ws hands text frames over as a Buffer; RawData's ArrayBuffer member is for a binaryType never set here.
-    files: ['server/**', 'test/server/**', 'test/support/**', 'bench/**'],
+    files: ['server/**', 'test/server/**', 'test/support/**', 'bench/**', 'scripts/chaos/**'],
     rules: {
       '@typescript-eslint/no-base-to-string': ['error', { ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'ArrayBuffer'] }],
     },
   },
   {
-    // Tests read frames and messages as untyped JSON on purpose and assert on the values they find.
-    files: ['test/**'],
+    // Tests, the chaos run and the benchmarks' clients read frames and messages as untyped JSON on purpose.
+    files: ['test/**', 'scripts/chaos/**', 'bench/**'],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

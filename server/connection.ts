@@ -19,7 +19,7 @@ import {
   type UnsubscribeMessage,
 } from '../src/core/protocol.js';
 import { authorizeAllows, claimsAllow, type AuthAction, type Authorize, type Grant, type Verifier } from './auth.js';
-import type { Broker } from './broker/broker.js';
+import { BrokerUnavailableError, type Broker } from './broker/broker.js';
 import type { Expiring, ExpiryClock } from './expiry-clock.js';
 import type { FeedCatalog } from './feeds/catalog.js';
 import type { ServerOptions } from './options.js';
@@ -72,6 +72,9 @@ class FrameFault {
   constructor(readonly message: string) {}
 }
 
+/** The first `welcome`, queued ahead of every frame: creating a session is asynchronous. */
+const WELCOME = Symbol('welcome');
+
 /** Where a catch-up ended and whether it honoured the `since` asked for. */
 interface CatchUp {
   pos: Position;
@@ -88,6 +91,8 @@ export class Connection implements SessionHolder, Expiring {
   private readonly outbox: Outbox;
   private readonly bucket: TokenBucket;
   private subscriptions: Map<string, Subscription> | undefined;
+  /** Instance-local topics this connection takes part in (see `TopicSpec.local`). */
+  private localJoined: Set<string> | undefined;
   private queue: unknown[] = [];
   private draining = false;
   private timer: NodeJS.Timeout | undefined;
@@ -108,7 +113,8 @@ export class Connection implements SessionHolder, Expiring {
     // Framing faults are answered by ws itself with a close; nothing else to do here.
     socket.on('error', () => undefined);
     if (this.credential === 'valid') {
-      this.welcome();
+      this.queue.push(WELCOME);
+      void this.drain();
       return;
     }
     this.endAfter(AUTH_TIMEOUT_MS, () => this.closeWith(CloseCode.policy, 'authentication timed out'));
@@ -129,6 +135,7 @@ export class Connection implements SessionHolder, Expiring {
 
   /** Another connection resumed this one's session (SPEC 4.3). */
   takenOver(): void {
+    if (this.session) this.leaveLocalTopics(this.session);
     this.session = undefined;
     this.closeWith(CloseCode.takenOver, 'session taken over');
   }
@@ -178,6 +185,16 @@ export class Connection implements SessionHolder, Expiring {
   }
 
   private async handle(value: unknown): Promise<void> {
+    if (value === WELCOME) return this.welcome();
+    try {
+      await this.handleMessage(value);
+    } catch (error) {
+      if (!(error instanceof BrokerUnavailableError)) throw error;
+      this.refuse('unavailable', error.message, value);
+    }
+  }
+
+  private async handleMessage(value: unknown): Promise<void> {
     const result = value instanceof FrameFault ? undefined : validateClientMessage(value);
     if (this.credential === 'waiting' && !(result?.ok && result.message.type === 'auth')) {
       return this.closeWith(CloseCode.policy, 'authentication required: send {"type":"auth","token":…} first');
@@ -213,11 +230,11 @@ export class Connection implements SessionHolder, Expiring {
     if (refreshed === undefined) return;
     if (message.resume === undefined) {
       // A fresh token on a welcomed connection is answered by a welcome with the same id: the refresh took.
-      if (!this.welcomed || refreshed) this.welcome();
+      if (!this.welcomed || refreshed) await this.welcome();
       return;
     }
-    if (this.resume(message.resume)) return;
-    if (!this.welcomed) this.welcome();
+    if (await this.resume(message.resume)) return;
+    if (!this.welcomed) await this.welcome();
     this.refuse('invalid', 'unknown or expired resume key: this connection keeps a new session', message);
   }
 
@@ -273,22 +290,28 @@ export class Connection implements SessionHolder, Expiring {
   }
 
   /** Takes over the session a key resumes; false when the key is unknown or expired. */
-  private resume(key: string): boolean {
+  private async resume(key: string): Promise<boolean> {
     const { sessions } = this.context;
-    const session = sessions.resume(key, this, this.grant.user);
+    const session = await sessions.resume(key, this, this.grant.user);
     if (!session) return false;
     const fresh = this.session;
     this.session = session;
     if (fresh && fresh !== session) sessions.end(fresh);
-    this.welcome();
+    await this.welcome();
     return true;
   }
 
-  private welcome(): void {
+  private async welcome(): Promise<void> {
     const { sessions } = this.context;
-    this.session ??= sessions.create(this, this.grant.user);
+    this.session ??= await sessions.create(this, this.grant.user);
+    if (this.closed) {
+      // Gone before its welcome: nobody holds the key, so the session ends now.
+      sessions.end(this.session);
+      this.session = undefined;
+      return;
+    }
     const { id, user } = this.session;
-    const resume = sessions.renewKey(this.session);
+    const resume = await sessions.renewKey(this.session);
     const text = messageText(user === undefined ? { type: 'welcome', id, resume } : { type: 'welcome', id, resume, user });
     if (this.welcomed) this.outbox.push(text);
     else this.outbox.sendAlone(text);
@@ -303,7 +326,7 @@ export class Connection implements SessionHolder, Expiring {
     if (!(await this.allows('subscribe', topic))) return this.refuse('forbidden', `not allowed to subscribe to "${topic}"`, message);
     const spec = this.context.feeds.resolve(topic);
     if (!spec) return this.refuse('unknown-topic', `unknown topic "${topic}"`, message);
-    const refusal = spec.refuseSubscribe?.(session);
+    const refusal = await spec.refuseSubscribe?.(session);
     if (refusal) return this.refuse(refusal.code, refusal.message, message);
     this.subscriptions ??= new Map();
     const previous = this.subscriptions.get(topic);
@@ -312,17 +335,41 @@ export class Connection implements SessionHolder, Expiring {
       return this.refuse('too-many-subscriptions', `at most ${maxSubscriptions} subscriptions per connection`, message);
     }
     if (previous) this.cancel(previous);
-    const subscription = new Subscription(topic, this.outbox);
+    const subscription = new Subscription(topic, this.outbox, (again, pos) => void this.catchUpAgain(again, pos));
     this.subscriptions.set(topic, subscription);
     this.context.router.add(topic, subscription);
-    if (spec.join && !session.joined.has(topic)) {
-      session.joined.add(topic);
-      await spec.join(session);
+    let caughtUp: CatchUp;
+    try {
+      if (spec.join && (await this.joins(session, topic, spec.local))) await spec.join(session);
+      caughtUp = spec.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendHistory(message);
+    } catch (error) {
+      this.cancel(subscription);
+      throw error;
     }
-    const caughtUp = spec.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendHistory(message);
     if (subscription.cancelled) return;
     this.outbox.push(messageText({ type: 'subscribed', topic, pos: caughtUp.pos, recovered: caughtUp.recovered }));
     subscription.goLive(caughtUp.pos);
+  }
+
+  /**
+   * The broker lost entries of a live subscription up to `pos` (a shared
+   * store that came back without its history): an event topic gets a
+   * `reset` to `pos`, after which the broker delivers what follows; a state
+   * topic gets a fresh `snapshot`.
+   */
+  private async catchUpAgain(subscription: Subscription, pos: Position): Promise<void> {
+    const { topic } = subscription;
+    try {
+      if (this.context.feeds.resolve(topic)?.kind !== 'state') {
+        this.outbox.push(messageText({ type: 'reset', topic, pos }));
+        return subscription.goLive(pos);
+      }
+      const caughtUp = await this.sendSnapshot(topic);
+      if (!subscription.cancelled) subscription.goLive(caughtUp.pos);
+    } catch (error) {
+      // Unreachable again: the broker reports the next gap once it is back.
+      if (!(error instanceof BrokerUnavailableError)) console.error('ws-bind server:', error);
+    }
   }
 
   private async sendSnapshot(topic: string): Promise<CatchUp> {
@@ -336,11 +383,7 @@ export class Connection implements SessionHolder, Expiring {
     const { broker } = this.context;
     if (since !== undefined) {
       const range = await broker.after(topic, since);
-      if (!range) {
-        const pos = await broker.position(topic);
-        this.outbox.push(messageText({ type: 'reset', topic, pos }));
-        return { pos, recovered: false };
-      }
+      if (!range) return this.sendReset(topic);
       for (const entry of range.events) this.outbox.push(entryText('event', entry));
       return { pos: range.pos, recovered: true };
     }
@@ -349,12 +392,30 @@ export class Connection implements SessionHolder, Expiring {
     return { pos: range.pos, recovered: true };
   }
 
+  private async sendReset(topic: string): Promise<CatchUp> {
+    const pos = await this.context.broker.position(topic);
+    this.outbox.push(messageText({ type: 'reset', topic, pos }));
+    return { pos, recovered: false };
+  }
+
+  /** Records that the session (or, for a local topic, this connection) joins `topic`; false when it already had. */
+  private async joins(session: Session, topic: string, local: boolean | undefined): Promise<boolean> {
+    if (!local) return this.context.sessions.join(session, topic);
+    this.localJoined ??= new Set();
+    if (this.localJoined.has(topic)) return false;
+    this.localJoined.add(topic);
+    return true;
+  }
+
   private async unsubscribe({ topic }: UnsubscribeMessage): Promise<void> {
     const subscription = this.subscriptions?.get(topic);
     if (!subscription) return;
     this.cancel(subscription);
     const session = this.session;
-    if (session?.joined.delete(topic)) await this.context.feeds.resolve(topic)?.leave?.(session);
+    const spec = this.context.feeds.resolve(topic);
+    if (!session || !spec) return;
+    const left = spec.local ? this.localJoined?.delete(topic) : await this.context.sessions.leave(session, topic);
+    if (left) await spec.leave?.(session);
   }
 
   private cancel(subscription: Subscription): void {
@@ -366,7 +427,8 @@ export class Connection implements SessionHolder, Expiring {
   private async publish(message: PublishMessage): Promise<void> {
     const { topic, data, id } = message;
     const session = this.session as Session;
-    const earlier = id === undefined ? undefined : session.publishedAt(id);
+    const { sessions } = this.context;
+    const earlier = id === undefined ? undefined : await sessions.publishedAt(session, id);
     if (id !== undefined && earlier !== undefined) return this.outbox.push(messageText({ type: 'ack', id, pos: earlier }));
     if (!this.bucket.take()) {
       const { publishRate } = this.context.options;
@@ -376,14 +438,23 @@ export class Connection implements SessionHolder, Expiring {
     const spec = this.context.feeds.resolve(topic);
     if (!spec) return this.refuse('unknown-topic', `unknown topic "${topic}"`, message);
     if (!spec.publish) return this.refuse('forbidden', `clients may not publish to "${topic}"`, message);
-    const outcome = await spec.publish(data, session);
+    // The idempotency key makes the broker store a re-sent publish once even when the ack was lost with an instance.
+    const once = id === undefined ? undefined : `${session.id} ${JSON.stringify(id)}`;
+    const outcome = await spec.publish(data, session, { once });
     if ('code' in outcome) return this.refuse(outcome.code, outcome.message, message);
     if (id === undefined) return;
-    session.rememberPublish(id, outcome.pos);
+    await sessions.rememberPublish(session, id, outcome.pos);
     this.outbox.push(messageText({ type: 'ack', id, pos: outcome.pos }));
   }
 
   // ---- endings -------------------------------------------------------------
+
+  /** The connection is gone: it stops taking part in the local topics it joined. */
+  private leaveLocalTopics(session: Session): void {
+    const leaving = [...(this.localJoined ?? [])].map((topic) => this.context.feeds.resolve(topic)?.leave?.(session) ?? Promise.resolve());
+    this.localJoined = undefined;
+    Promise.all(leaving).catch((error: unknown) => console.error('ws-bind server:', error));
+  }
 
   private refuse(code: ErrorCode, message: string, request?: unknown): void {
     this.outbox.push(errorText(code, message, request));
@@ -403,6 +474,7 @@ export class Connection implements SessionHolder, Expiring {
     this.queue = [];
     for (const subscription of this.subscriptions?.values() ?? []) this.cancel(subscription);
     const session = this.session;
+    if (session) this.leaveLocalTopics(session);
     this.session = undefined;
     if (!session) return;
     const { sessions } = this.context;

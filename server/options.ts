@@ -56,6 +56,8 @@ export interface ServerOptions {
   feeds: string[];
   /** Extra event topics that only the server publishes to (embedders, tests). */
   topics: string[];
+  /** `redis://host:port` of a Redis (7 or later) that instances share topics and sessions through; none: in memory. */
+  redis?: string;
 }
 
 /** The defaults SPEC section 5 gives. */
@@ -85,6 +87,7 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   metricsInterval: 1000,
   feeds: ['clock', 'ticker', 'metrics', 'chat', 'inbox', 'votes', 'faces', 'firehose'],
   topics: [],
+  redis: undefined,
 });
 
 /** How one option is written on the command line. */
@@ -122,6 +125,7 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
   { name: 'metricsInterval', flag: 'metrics-interval', kind: 'number', help: 'ms between metrics samples' },
   { name: 'feeds', flag: 'feeds', kind: 'list', help: 'feeds to serve (repeat or comma-separate)' },
   { name: 'topics', flag: 'topic', kind: 'list', help: 'extra server-published event topic (repeatable)' },
+  { name: 'redis', flag: 'redis', kind: 'string', help: 'redis://host:port to share topics and sessions with other instances' },
 ];
 
 /** Fills the options left out with their defaults, checks the numbers and reads a lone string as a one-item list. */
@@ -134,6 +138,9 @@ export function resolveOptions(partial: Partial<ServerOptions> = {}): ServerOpti
     if (kind === 'number' && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
       throw new RangeError(`--${flag} must be a number ≥ 0, got ${String(value)}`);
     }
+  }
+  if (options.redis !== undefined && !/^rediss?:\/\/[^/]/.test(options.redis)) {
+    throw new RangeError(`--redis must be a redis://host:port URL, got "${options.redis}"`);
   }
   return options;
 }

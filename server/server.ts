@@ -9,14 +9,18 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, type Json, type Position } from '../src/core/protocol.js';
 import { createVerifier, type Authorize, type Verifier } from './auth.js';
-import type { Broker } from './broker/broker.js';
+import { BrokerUnavailableError, type Broker } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory.js';
+import { RedisBroker } from './broker/redis.js';
+import { SplitBroker } from './broker/split.js';
 import { Connection, type ConnectionContext } from './connection.js';
 import { demoTokenHandler } from './demo-tokens.js';
 import { ExpiryClock } from './expiry-clock.js';
 import { FeedCatalog } from './feeds/catalog.js';
 import { resolveOptions, type ServerOptions } from './options.js';
-import { SessionStore, type Session } from './sessions.js';
+import { RedisLink } from './redis/link.js';
+import { RedisSessionStore } from './redis-sessions.js';
+import { MemorySessionStore, type SessionInfo, type SessionStore } from './sessions.js';
 import { ServerStats } from './stats.js';
 import { TopicRouter } from './topic-router.js';
 
@@ -61,6 +65,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   const verifier = await createVerifier(settings);
   const http = host ?? createHttpServer(answerHttp(settings));
   const hub = new Hub(settings, verifier, authorize);
+  await hub.ready();
   const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxFrame });
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -103,9 +108,10 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
   };
 }
 
-/** The parts every connection shares, wired together. */
+/** The parts every connection shares, wired together: in memory, or shared through Redis with `redis`. */
 class Hub {
   readonly context: ConnectionContext;
+  private readonly link: RedisLink | undefined;
 
   constructor(
     private readonly options: ServerOptions,
@@ -113,8 +119,18 @@ class Hub {
     authorize: Authorize | undefined,
   ) {
     const stats = new ServerStats();
-    const broker: Broker = new MemoryBroker();
-    const sessions = new SessionStore(options.resumeWindow, (session) => this.sessionEnded(session));
+    const ended = (session: SessionInfo, joined: string[]) => this.sessionEnded(session, joined);
+    let broker: Broker = new MemoryBroker();
+    let sessions: SessionStore = new MemorySessionStore(options.resumeWindow, ended);
+    if (options.redis !== undefined) {
+      const link = new RedisLink(options.redis);
+      this.link = link;
+      // Timer feeds run in every instance: their topics stay local, the rest is shared.
+      broker = new SplitBroker(broker, new RedisBroker(link, { patchHistory: options.history }), (topic) =>
+        this.context.feeds.resolve(topic)?.local === true,
+      );
+      sessions = new RedisSessionStore(link, options.resumeWindow, ended);
+    }
     const feeds = new FeedCatalog(
       { broker, options, stats, hasSession: (id) => sessions.has(id), report: reportFault },
       options.feeds,
@@ -122,6 +138,12 @@ class Hub {
     const router = new TopicRouter(broker);
     const expiries = new ExpiryClock();
     this.context = { options, stats, broker, sessions, feeds, router, verifier, authorize, expiries, report: reportFault };
+    feeds.start();
+  }
+
+  /** Resolves once Redis is reached (or a few seconds without it); at once without Redis. */
+  async ready(): Promise<void> {
+    await this.link?.connected();
   }
 
   /** Serves an upgraded socket; a `token=` in the query is checked as its first `auth`. */
@@ -140,15 +162,15 @@ class Hub {
   async close(): Promise<void> {
     this.context.feeds.stop();
     this.context.expiries.clear();
-    this.context.sessions.endAll();
+    await this.context.sessions.close();
     await this.context.broker.close();
+    await this.link?.close();
   }
 
   /** A session ended: it leaves every topic it joined and feeds forget it. */
-  private sessionEnded(session: Session): void {
+  private sessionEnded(session: SessionInfo, joined: string[]): void {
     const { feeds } = this.context;
-    const leaving = [...session.joined].map((topic) => feeds.resolve(topic)?.leave?.(session));
-    session.joined.clear();
+    const leaving = joined.map((topic) => feeds.resolve(topic)?.leave?.(session));
     Promise.all([...leaving, feeds.sessionEnded(session)]).catch(reportFault);
   }
 }
@@ -168,7 +190,9 @@ function answerHttp(settings: ServerOptions): (request: IncomingMessage, respons
   };
 }
 
+/** Logs a fault no client is waiting for; Redis being down is reported once by the link instead. */
 function reportFault(error: unknown): void {
+  if (error instanceof BrokerUnavailableError) return;
   console.error('ws-bind server:', error);
 }
 

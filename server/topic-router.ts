@@ -2,12 +2,15 @@
  * Fans a topic's entries out to this process's subscribers: one broker
  * listener per topic with local subscribers, one serialization per entry.
  */
+import type { Position } from '../src/core/protocol.js';
 import type { Broker, EntryKind, TopicEntry } from './broker/broker.js';
 import { entryText } from './wire.js';
 
 /** Receives a topic's entries with their wire text. */
 export interface TopicSubscriber {
   receive(entry: TopicEntry, text: string): void;
+  /** Entries up to `pos` were lost upstream: catch up anew (see `TopicListener.gap`). */
+  gap(pos: Position): void;
 }
 
 interface RoutedTopic {
@@ -25,7 +28,10 @@ export class TopicRouter {
     let routed = this.topics.get(topic);
     if (!routed) {
       const subscribers = new Set<TopicSubscriber>();
-      const stopListening = this.broker.listen(topic, (kind, entry) => deliver(subscribers, kind, entry));
+      const stopListening = this.broker.listen(topic, {
+        entry: (kind, entry) => deliver(subscribers, kind, entry),
+        gap: (pos) => subscribers.forEach((subscriber) => subscriber.gap(pos)),
+      });
       routed = { subscribers, stopListening };
       this.topics.set(topic, routed);
     }

@@ -32,9 +32,9 @@ function received(counter: Counter, messages: BenchMessage[]): void {
 }
 
 /** One topic-protocol connection; resolves once welcomed (and subscribed, when there is a topic). */
-function connectTopicClient(counter: Counter): Promise<void> {
+function connectTopicClient(counter: Counter, index: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(plan.url);
+    const socket = new WebSocket(plan.urls ? plan.urls[index % plan.urls.length] : plan.url);
     openSockets.push(socket);
     socket.on('error', reject);
     socket.on('message', (frame) => {
@@ -70,10 +70,10 @@ async function connectAll(): Promise<number> {
   let failed = 0;
   const worker = async () => {
     while (next < plan.count) {
-      next++;
+      const index = next++;
       const counter = new Counter();
       counters.push(counter);
-      await connect(counter).catch(() => { failed++; });
+      await connect(counter, index).catch(() => { failed++; });
     }
   };
   await Promise.all(Array.from({ length: plan.concurrency }, worker));

@@ -7,6 +7,8 @@ export type ServerKind = 'topic' | 'socketio';
 export interface ClientPlan {
   kind: ServerKind;
   url: string;
+  /** Several instances to spread the connections over, round robin (instead of `url`). */
+  urls?: string[];
   count: number;
   /** Topic (or socket.io event) to receive; none: connect and stay idle. */
   topic?: string;

@@ -5,8 +5,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { applyMergePatch } from '../../src/core/merge-patch.js';
+import { addedFields } from './added-fields.js';
 import { formatPosition, parsePosition, type Json, type Position } from '../../src/core/protocol.js';
-import type { Broker, EntryKind, EventRange, StateSnapshot, TopicEntry, TopicListener } from './broker.js';
+import { ONCE_KEPT, type Broker, type BrokerStatus, type EntryKind, type EventRange, type StateSnapshot, type TopicEntry, type TopicListener, type WriteOptions } from './broker.js';
 
 /** One topic's offset counter, bounded event ring, state and listeners. */
 interface TopicLog {
@@ -14,6 +15,8 @@ interface TopicLog {
   events: TopicEntry[];
   state: Json;
   listeners: Set<TopicListener>;
+  /** Positions of the latest writes made with an idempotency key. */
+  once: Map<string, Position>;
 }
 
 export class MemoryBroker implements Broker {
@@ -21,9 +24,11 @@ export class MemoryBroker implements Broker {
   readonly epoch = randomBytes(4).toString('hex');
   private readonly topics = new Map<string, TopicLog>();
 
-  async append(topic: string, data: Json, history: number): Promise<TopicEntry> {
+  async append(topic: string, data: Json, history: number, options: WriteOptions = {}): Promise<TopicEntry> {
     const log = this.log(topic);
-    const entry = this.entry(topic, log, data);
+    const earlier = this.earlier(topic, log, data, options);
+    if (earlier) return earlier;
+    const entry = this.entry(topic, log, data, options);
     log.events.push(entry);
     if (log.events.length > history) log.events.splice(0, log.events.length - history);
     this.notify(log, 'event', entry);
@@ -51,12 +56,18 @@ export class MemoryBroker implements Broker {
     return this.pos(this.topics.get(topic)?.offset ?? 0);
   }
 
-  async patch(topic: string, patch: Json): Promise<TopicEntry> {
+  async patch(topic: string, patch: Json, options: WriteOptions = {}): Promise<TopicEntry> {
     const log = this.log(topic);
+    const earlier = this.earlier(topic, log, patch, options);
+    if (earlier) return earlier;
     log.state = applyMergePatch(log.state, patch) as Json;
-    const entry = this.entry(topic, log, patch);
+    const entry = this.entry(topic, log, patch, options);
     this.notify(log, 'patch', entry);
     return entry;
+  }
+
+  async add(topic: string, amounts: Readonly<Record<string, number>>, options?: WriteOptions): Promise<TopicEntry> {
+    return this.patch(topic, addedFields(this.log(topic).state, amounts), options);
   }
 
   async state(topic: string): Promise<StateSnapshot> {
@@ -77,6 +88,10 @@ export class MemoryBroker implements Broker {
     this.topics.delete(topic);
   }
 
+  status(): BrokerStatus {
+    return 'up';
+  }
+
   async close(): Promise<void> {
     this.topics.clear();
   }
@@ -84,19 +99,30 @@ export class MemoryBroker implements Broker {
   private log(topic: string): TopicLog {
     let log = this.topics.get(topic);
     if (!log) {
-      log = { offset: 0, events: [], state: {}, listeners: new Set() };
+      log = { offset: 0, events: [], state: {}, listeners: new Set(), once: new Map() };
       this.topics.set(topic, log);
     }
     return log;
   }
 
-  private entry(topic: string, log: TopicLog, data: Json): TopicEntry {
+  private entry(topic: string, log: TopicLog, data: Json, { once }: WriteOptions): TopicEntry {
     log.offset += 1;
-    return { topic, pos: this.pos(log.offset), data };
+    const pos = this.pos(log.offset);
+    if (once !== undefined) {
+      log.once.set(once, pos);
+      if (log.once.size > ONCE_KEPT) log.once.delete(log.once.keys().next().value as string);
+    }
+    return { topic, pos, data };
+  }
+
+  /** The entry an earlier write with the same idempotency key made, if any. */
+  private earlier(topic: string, log: TopicLog, data: Json, { once }: WriteOptions): TopicEntry | undefined {
+    const pos = once === undefined ? undefined : log.once.get(once);
+    return pos === undefined ? undefined : { topic, pos, data };
   }
 
   private notify(log: TopicLog, kind: EntryKind, entry: TopicEntry): void {
-    for (const listener of log.listeners) listener(kind, entry);
+    for (const listener of log.listeners) listener.entry(kind, entry);
   }
 
   /** A topic nobody listens to that never stored anything can go; one with offsets must keep them for this epoch. */

@@ -27,17 +27,27 @@ const FEEDS: Readonly<Record<string, FeedFactory>> = {
 };
 
 export class FeedCatalog {
-  private readonly feeds: Feed[];
+  private feeds: Feed[] = [];
   private readonly serverTopics: ServerTopicsFeed;
 
-  /** Starts the named feeds; an unknown name is an error that lists the known ones. */
-  constructor(context: FeedContext, names: readonly string[]) {
+  /** Checks the named feeds; an unknown name is an error that lists the known ones. */
+  constructor(
+    private readonly context: FeedContext,
+    private readonly names: readonly string[],
+  ) {
     const unknown = names.filter((name) => !Object.hasOwn(FEEDS, name));
     if (unknown.length > 0) {
       throw new RangeError(`unknown feed "${unknown[0]}"; feeds are ${Object.keys(FEEDS).join(', ')}`);
     }
     this.serverTopics = serverTopicsFeed(context);
-    this.feeds = [...new Set(names)].map((name) => FEEDS[name](context));
+  }
+
+  /**
+   * Starts the feeds. Apart from the constructor so the catalog can answer
+   * `resolve` (which broker keeps a topic) for the first writes feeds make.
+   */
+  start(): void {
+    this.feeds = [...new Set(this.names)].map((name) => FEEDS[name](this.context));
     this.feeds.push(this.serverTopics);
   }
 

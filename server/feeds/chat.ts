@@ -12,7 +12,7 @@ const ROOM_TOPIC = /^chat\/[\w-]{1,64}$/;
 export const chatFeed: FeedFactory = (context) => {
   const specFor = (topic: string): TopicSpec => ({
     kind: 'event',
-    publish: (data, session) => publishTextMessage(context, topic, data, session),
+    publish: (data, session, write) => publishTextMessage(context, topic, data, session, write),
   });
   return {
     name: 'chat',

@@ -7,7 +7,7 @@ import { every, type FeedFactory, type TopicSpec } from './feed.js';
 const TOPIC = 'clock';
 
 export const clockFeed: FeedFactory = (context) => {
-  const spec: TopicSpec = { kind: 'event' };
+  const spec: TopicSpec = { kind: 'event', local: true };
   const tick = () => {
     const now = new Date();
     return context.broker.append(TOPIC, { time: now.toISOString(), ms: now.getTime() }, context.options.history);

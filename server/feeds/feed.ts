@@ -4,7 +4,7 @@
  * presence means. Feeds reach topics only through the broker.
  */
 import type { ErrorCode, Json, Position } from '../../src/core/protocol.js';
-import type { Broker } from '../broker/broker.js';
+import type { Broker, WriteOptions } from '../broker/broker.js';
 import type { ServerOptions } from '../options.js';
 import type { SessionInfo } from '../sessions.js';
 import type { ServerStats } from '../stats.js';
@@ -22,12 +22,24 @@ export type PublishOutcome = { pos: Position } | Refusal;
 export interface TopicSpec {
   /** `event`: a history to replay; `state`: a snapshot, then merge patches. */
   readonly kind: 'event' | 'state';
+  /**
+   * Kept by this instance alone, even where topics are shared through Redis:
+   * the timer feeds every instance runs itself (clock, ticker, metrics,
+   * firehose), which would otherwise publish once per instance. Taking part
+   * (`join`/`leave`) follows the connection, not the session, since a
+   * session may resume on another instance.
+   */
+  readonly local?: boolean;
   /** Events kept for replay; defaults to the server's `history` option. */
   readonly history?: number;
   /** Turns a subscribe down (someone else's inbox); undefined allows it. */
-  refuseSubscribe?(session: SessionInfo): Refusal | undefined;
-  /** Handles a client's publish; a topic without it is read-only (`forbidden`). */
-  publish?(data: Json, session: SessionInfo): Promise<PublishOutcome>;
+  refuseSubscribe?(session: SessionInfo): Refusal | undefined | Promise<Refusal | undefined>;
+  /**
+   * Handles a client's publish; a topic without it is read-only
+   * (`forbidden`). `write` goes with the broker write it makes (its
+   * idempotency key, from the publish id).
+   */
+  publish?(data: Json, session: SessionInfo, write: WriteOptions): Promise<PublishOutcome>;
   /** The session starts taking part (presence, watchers), before its snapshot is taken. */
   join?(session: SessionInfo): Promise<void>;
   /** The session stops taking part: it unsubscribed or ended. */
@@ -39,8 +51,8 @@ export interface FeedContext {
   broker: Broker;
   options: ServerOptions;
   stats: ServerStats;
-  /** True while a session with this id lives. */
-  hasSession: (id: string) => boolean;
+  /** True while a session with this id lives, on any instance. */
+  hasSession: (id: string) => Promise<boolean>;
   /** Reports a fault in a feed's own timer, which has no client to answer. */
   report: (error: unknown) => void;
 }

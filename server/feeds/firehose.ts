@@ -42,6 +42,7 @@ export const firehoseFeed: FeedFactory = (context) => {
   };
   const spec: TopicSpec = {
     kind: 'event',
+    local: true,
     async join(session) {
       watchers.add(session.id);
       start();

@@ -3,7 +3,10 @@
  * `metricsInterval` ms (default one second):
  * `{"cpu": share of one core (0.25 = 25 %; `format="percent"` shows it), "memory": RSS bytes, "heap": heap used bytes,
  * "lag": mean event-loop delay in ms, "connections": open sockets,
- * "messagesPerSecond": client and server messages handled per second}`.
+ * "messagesPerSecond": client and server messages handled per second,
+ * "broker": "up" | "down" (with `--redis`, "down" while Redis is unreachable)}`.
+ * Each instance samples itself on a topic of its own (`local`), so it keeps
+ * reporting while Redis is down.
  * Its history lets a sparkline start with the recent past.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -12,7 +15,7 @@ import { every, type FeedFactory, type TopicSpec } from './feed.js';
 const TOPIC = 'metrics';
 
 export const metricsFeed: FeedFactory = (context) => {
-  const spec: TopicSpec = { kind: 'event' };
+  const spec: TopicSpec = { kind: 'event', local: true };
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   let cpu = process.cpuUsage();
@@ -31,6 +34,7 @@ export const metricsFeed: FeedFactory = (context) => {
       lag: Math.round((Number.isNaN(lag.mean) ? 0 : lag.mean) / 1e4) / 100,
       connections: context.stats.connections,
       messagesPerSecond: Math.round((handled - messages) / seconds),
+      broker: context.broker.status(),
     };
     cpu = process.cpuUsage();
     at = now;

@@ -4,6 +4,7 @@
  * as `{"name", "text", "from": sender's session id, "at": epoch ms}`.
  */
 import type { Json } from '../../src/core/protocol.js';
+import type { WriteOptions } from '../broker/broker.js';
 import type { SessionInfo } from '../sessions.js';
 import { invalid, isObject, type FeedContext, type PublishOutcome, type Refusal } from './feed.js';
 
@@ -35,9 +36,11 @@ export async function publishTextMessage(
   topic: string,
   data: Json,
   session: SessionInfo,
+  write: WriteOptions,
 ): Promise<PublishOutcome> {
   const message = readTextMessage(data);
   if ('code' in message) return message;
-  const entry = await context.broker.append(topic, { ...message, from: session.id, at: Date.now() }, context.options.history);
+  const stored = { ...message, from: session.id, at: Date.now() };
+  const entry = await context.broker.append(topic, stored, context.options.history, write);
   return { pos: entry.pos };
 }

@@ -25,7 +25,7 @@ function round(value: number): number {
 }
 
 export const tickerFeed: FeedFactory = (context) => {
-  const spec: TopicSpec = { kind: 'state' };
+  const spec: TopicSpec = { kind: 'state', local: true };
   const prices = new Map(Object.entries(OPENING));
   const quote = (symbol: string): Json => {
     const price = prices.get(symbol) as number;

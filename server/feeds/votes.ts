@@ -1,8 +1,9 @@
 /**
  * `votes`: a shared state topic `{"left": n, "right": n, "watching": n}`.
  * Each publish of `{"dir": "left" | "right"}` adds one vote and everyone
- * gets the patch; `watching` counts the sessions subscribed. A joiner's
- * snapshot is the current state.
+ * gets the patch; `watching` counts the sessions subscribed. Every change
+ * is an atomic addition in the broker, so votes cast on several instances
+ * at once add up exactly. A joiner's snapshot is the current state.
  */
 import type { Json } from '../../src/core/protocol.js';
 import { invalid, isObject, type FeedFactory, type TopicSpec } from './feed.js';
@@ -10,29 +11,22 @@ import { invalid, isObject, type FeedFactory, type TopicSpec } from './feed.js';
 const TOPIC = 'votes';
 
 export const votesFeed: FeedFactory = (context) => {
-  const watchers = new Set<string>();
-  const count = async (dir: 'left' | 'right'): Promise<number> => {
-    const { data } = await context.broker.state(TOPIC);
-    const current = isObject(data) ? data[dir] : 0;
-    return typeof current === 'number' ? current : 0;
-  };
   const spec: TopicSpec = {
     kind: 'state',
-    async publish(data: Json) {
+    async publish(data: Json, _session, write) {
       const dir = isObject(data) ? data.dir : undefined;
       if (dir !== 'left' && dir !== 'right') return invalid('data must be {"dir": "left"} or {"dir": "right"}');
-      const entry = await context.broker.patch(TOPIC, { [dir]: (await count(dir)) + 1 });
+      const entry = await context.broker.add(TOPIC, { [dir]: 1 }, write);
       return { pos: entry.pos };
     },
-    async join(session) {
-      watchers.add(session.id);
-      await context.broker.patch(TOPIC, { watching: watchers.size });
+    async join() {
+      await context.broker.add(TOPIC, { watching: 1 });
     },
-    async leave(session) {
-      watchers.delete(session.id);
-      await context.broker.patch(TOPIC, { watching: watchers.size });
+    async leave() {
+      await context.broker.add(TOPIC, { watching: -1 });
     },
   };
-  context.broker.patch(TOPIC, { left: 0, right: 0, watching: 0 }).catch(context.report);
+  // Adding nothing creates the fields a first snapshot shows, without resetting counts another instance keeps.
+  context.broker.add(TOPIC, { left: 0, right: 0, watching: 0 }).catch(context.report);
   return { name: 'votes', resolve: (topic) => (topic === TOPIC ? spec : undefined) };
 };
