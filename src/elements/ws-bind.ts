@@ -62,10 +62,8 @@ const loadMatchParser = lazily(async () => {
 /** The screen-reader announcer, only for elements with `announce`. */
 const loadAnnouncer = lazily(() => import('../core/announcer.js'));
 
-/** DOMPurify, only for pages that use mode="html". */
-const loadSanitizer = lazily(() => import('dompurify').then(({ default: purify }) =>
-  (html: string) => purify.sanitize(html, { RETURN_DOM_FRAGMENT: true }),
-));
+/** The HTML sanitizer (setHTML, or DOMPurify where the browser lacks it), only for pages that use mode="html". */
+const loadSanitizer = lazily(() => import('../core/sanitize-html.js').then(({ loadHtmlSanitizer }) => loadHtmlSanitizer()));
 
 /** Attributes that only the Intl formats read; an element that sets one has them checked. */
 const FORMAT_ATTRIBUTES = ['locale', 'currency', 'digits'];

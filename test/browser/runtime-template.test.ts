@@ -33,7 +33,7 @@ describe('<ws-bind> with a <template>', () => {
     expect(link.textContent).to.equal('<b>Ada</b>');
     expect(bind.querySelector('b')).to.equal(null);
     expect(link.className).to.equal('name admin');
-    expect(link.getAttribute('href')).to.equal('');
+    expect(link.hasAttribute('href')).to.equal(false);
     expect(link.hidden).to.equal(false);
     expect(find(bind, 'span').textContent).to.equal('€12.50');
     expect(find<HTMLInputElement>(bind, 'input').value).to.equal('<b>Ada</b>');

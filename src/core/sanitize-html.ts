@@ -1,0 +1,108 @@
+/**
+ * `mode="html"` (SPEC 3.2): the value is HTML, sanitized before it is
+ * inserted. Where the browser has the Sanitizer API (`Element.setHTML`) it
+ * parses and sanitizes in one step; elsewhere DOMPurify does, through a
+ * Trusted Types policy named `ws-bind`. Both keep the same ordinary markup
+ * (the allowances below) and never scripts, event handlers or script URLs;
+ * `href` and `src` then pass the same URL policy as templates.
+ *
+ * Parsing happens inside a `<template>` (or DOMPurify's own inert document),
+ * so nothing in the HTML loads or runs before it is sanitized, and a page
+ * with a strict CSP and Trusted Types logs no violation.
+ */
+import type { TrustedTypePolicy, TrustedTypesWindow } from 'trusted-types/lib/index.js';
+import { URL_ATTRIBUTES, isAllowedUrl } from '../template/url-policy.js';
+
+/** Turns a value's HTML into a sanitized fragment ready to insert. */
+export type HtmlSanitizer = (html: string) => DocumentFragment;
+
+/** The Trusted Types policy the DOMPurify fallback creates; a CSP that lists policies must name it. */
+export const TRUSTED_TYPES_POLICY_NAME = 'ws-bind';
+
+/** Elements kept: text structure, links, images, lists and tables. */
+const ELEMENTS = [
+  'a', 'abbr', 'b', 'bdi', 'bdo', 'blockquote', 'br', 'caption', 'code', 'col', 'colgroup', 'dd', 'del', 'details',
+  'dfn', 'div', 'dl', 'dt', 'em', 'figcaption', 'figure', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'img', 'ins',
+  'kbd', 'li', 'mark', 'ol', 'p', 'pre', 'q', 's', 'samp', 'small', 'span', 'strong', 'sub', 'summary', 'sup', 'table',
+  'tbody', 'td', 'tfoot', 'th', 'thead', 'time', 'tr', 'u', 'ul', 'var', 'wbr',
+];
+
+/** The WAI-ARIA 1.2 states and properties: the Sanitizer API takes attribute names, not a pattern. */
+const ARIA_ATTRIBUTES = [
+  'activedescendant', 'atomic', 'autocomplete', 'braillelabel', 'brailleroledescription', 'busy', 'checked', 'colcount',
+  'colindex', 'colindextext', 'colspan', 'controls', 'current', 'describedby', 'description', 'details', 'disabled',
+  'errormessage', 'expanded', 'flowto', 'haspopup', 'hidden', 'invalid', 'keyshortcuts', 'label', 'labelledby', 'level',
+  'live', 'modal', 'multiline', 'multiselectable', 'orientation', 'owns', 'placeholder', 'posinset', 'pressed',
+  'readonly', 'relevant', 'required', 'roledescription', 'rowcount', 'rowindex', 'rowindextext', 'rowspan', 'selected',
+  'setsize', 'sort', 'valuemax', 'valuemin', 'valuenow', 'valuetext',
+].map((name) => `aria-${name}`);
+
+/** Attributes kept on any kept element (`data-*` too); `style` is not among them, so no inline style reaches the page. */
+const ATTRIBUTES = [
+  'id', 'class', 'title', 'role', 'alt', 'lang', 'dir', 'href', 'src', 'width', 'height', 'colspan', 'rowspan',
+  'scope', 'headers', 'span', 'start', 'reversed', 'type', 'value', 'datetime', 'open', ...ARIA_ATTRIBUTES,
+];
+
+/** The parts of the Sanitizer API this module uses (not yet in TypeScript's DOM types). */
+interface SanitizerConfig {
+  elements: string[];
+  attributes: string[];
+  dataAttributes: boolean;
+  comments: boolean;
+}
+interface SetHtmlElement {
+  setHTML(html: string, options: { sanitizer: SanitizerConfig }): void;
+}
+
+const SANITIZER_CONFIG: SanitizerConfig = { elements: ELEMENTS, attributes: ATTRIBUTES, dataAttributes: true, comments: false };
+
+/** Whether this browser sanitizes with `Element.setHTML` (feature-detected, never by browser name). */
+export function hasSetHtml(): boolean {
+  return typeof (Element.prototype as Partial<SetHtmlElement>).setHTML === 'function';
+}
+
+/** The sanitizer for this browser: `setHTML` at once, else DOMPurify once it has loaded. */
+export function loadHtmlSanitizer(): Promise<HtmlSanitizer> {
+  return hasSetHtml() ? Promise.resolve(sanitizeWithSetHtml) : loadPurifySanitizer();
+}
+
+/** Sanitizes with the Sanitizer API into an inert `<template>`. */
+export function sanitizeWithSetHtml(html: string): DocumentFragment {
+  const holder = document.createElement('template');
+  (holder as unknown as SetHtmlElement).setHTML(html, { sanitizer: SANITIZER_CONFIG });
+  return dropRefusedUrls(holder.content);
+}
+
+let trustedTypesPolicy: TrustedTypePolicy | undefined;
+
+/**
+ * The DOMPurify sanitizer with the same allowances, parsing through the `ws-bind` Trusted Types policy (created once;
+ * DOMPurify's own `dompurify` policy is never created, so a CSP need list only `ws-bind`).
+ */
+export async function loadPurifySanitizer(): Promise<HtmlSanitizer> {
+  const { default: purify } = await import('dompurify');
+  // The policy only ever receives the raw value on its way into DOMPurify's inert parser.
+  trustedTypesPolicy ??= (globalThis as unknown as Partial<TrustedTypesWindow>).trustedTypes?.createPolicy(TRUSTED_TYPES_POLICY_NAME, {
+    createHTML: (input: string) => input,
+    createScriptURL: (input: string) => input,
+  }) as TrustedTypePolicy | undefined;
+  return (html) => dropRefusedUrls(purify.sanitize(html, {
+    ALLOWED_TAGS: ELEMENTS,
+    ALLOWED_ATTR: ATTRIBUTES,
+    ALLOW_DATA_ATTR: true,
+    ALLOW_ARIA_ATTR: true,
+    RETURN_DOM_FRAGMENT: true,
+    ...(trustedTypesPolicy ? { TRUSTED_TYPES_POLICY: trustedTypesPolicy } : {}),
+  }));
+}
+
+/** Removes every URL attribute the URL policy refuses (both sanitizers keep `data:` images, for one). */
+function dropRefusedUrls(fragment: DocumentFragment): DocumentFragment {
+  for (const element of fragment.querySelectorAll('*')) {
+    for (const name of element.getAttributeNames()) {
+      const value = element.getAttribute(name);
+      if (URL_ATTRIBUTES.has(name) && value !== null && !isAllowedUrl(value, document.baseURI)) element.removeAttribute(name);
+    }
+  }
+  return fragment;
+}
