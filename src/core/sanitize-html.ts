@@ -86,6 +86,7 @@ export async function loadPurifySanitizer(): Promise<HtmlSanitizer> {
     createHTML: (input: string) => input,
     createScriptURL: (input: string) => input,
   }) as TrustedTypePolicy | undefined;
+  // DOMPurify returns null for HTML whose document has no body (a <frameset>): nothing to insert.
   return (html) => dropRefusedUrls(purify.sanitize(html, {
     ALLOWED_TAGS: ELEMENTS,
     ALLOWED_ATTR: ATTRIBUTES,
@@ -93,7 +94,7 @@ export async function loadPurifySanitizer(): Promise<HtmlSanitizer> {
     ALLOW_ARIA_ATTR: true,
     RETURN_DOM_FRAGMENT: true,
     ...(trustedTypesPolicy ? { TRUSTED_TYPES_POLICY: trustedTypesPolicy } : {}),
-  }));
+  }) ?? document.createDocumentFragment());
 }
 
 /** Removes every URL attribute the URL policy refuses (both sanitizers keep `data:` images, for one). */

@@ -14,8 +14,8 @@ export type StyleDeclarations = ReadonlyMap<string, string | undefined>;
 const IMPORTANT = /\s*!\s*important\s*$/i;
 
 class CssomStyleDirective extends Directive {
-  /** The properties this binding set last time, removed when they are no longer declared. */
-  #written = new Set<string>();
+  /** What this binding wrote last time, by property, so an unchanged value is not written again. */
+  #written = new Map<string, string>();
 
   constructor(info: PartInfo) {
     super(info);
@@ -28,15 +28,19 @@ class CssomStyleDirective extends Directive {
 
   override update(part: AttributePart, [declarations]: [StyleDeclarations]): typeof noChange {
     const { style } = part.element as HTMLElement | SVGElement;
-    for (const name of this.#written) {
-      if (declarations.get(name) === undefined) style.removeProperty(name);
+    for (const name of this.#written.keys()) {
+      if (declarations.get(name) === undefined) {
+        style.removeProperty(name);
+        this.#written.delete(name);
+      }
     }
-    this.#written.clear();
     for (const [name, value] of declarations) {
-      if (value === undefined) continue;
+      if (value === undefined || this.#written.get(name) === value) continue;
+      // A value the property refuses is ignored by setProperty: remove the old one first, so it does not stay.
+      if (this.#written.has(name)) style.removeProperty(name);
       const important = IMPORTANT.test(value);
       style.setProperty(name, important ? value.replace(IMPORTANT, '') : value, important ? 'important' : '');
-      this.#written.add(name);
+      this.#written.set(name, value);
     }
     return noChange;
   }
