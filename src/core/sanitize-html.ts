@@ -11,7 +11,7 @@
  * with a strict CSP and Trusted Types logs no violation.
  */
 import type { TrustedTypePolicy, TrustedTypesWindow } from 'trusted-types/lib/index.js';
-import { URL_ATTRIBUTES, isAllowedUrl } from '../template/url-policy.js';
+import { isAllowedUrl, isUrlAttribute } from '../template/url-policy.js';
 
 /** Turns a value's HTML into a sanitized fragment ready to insert. */
 export type HtmlSanitizer = (html: string) => DocumentFragment;
@@ -102,7 +102,7 @@ function dropRefusedUrls(fragment: DocumentFragment): DocumentFragment {
   for (const element of fragment.querySelectorAll('*')) {
     for (const name of element.getAttributeNames()) {
       const value = element.getAttribute(name);
-      if (URL_ATTRIBUTES.has(name) && value !== null && !isAllowedUrl(value, document.baseURI)) element.removeAttribute(name);
+      if (isUrlAttribute(element.localName, name) && value !== null && !isAllowedUrl(value, document.baseURI)) element.removeAttribute(name);
     }
   }
   return fragment;

@@ -19,7 +19,7 @@ import { MISSING, parsePath, selectPath } from '../core/path.js';
 import { clearContent } from '../core/render.js';
 import { keyedList } from './keyed-list.js';
 import { cssomStyle, splitDeclarations } from './style-binding.js';
-import { URL_ATTRIBUTES, isAllowedUrl } from './url-policy.js';
+import { URL_ATTRIBUTES, isAllowedUrl, isUrlAttribute } from './url-policy.js';
 
 /** Renders a compiled template for one context value. */
 export type TemplateRenderer = (context: unknown) => TemplateResult;
@@ -79,7 +79,7 @@ export function compileTemplate(template: HTMLTemplateElement, locale?: string):
   }
   for (const element of content.querySelectorAll('*')) {
     for (const attribute of [...element.attributes]) {
-      const whole = compileWholeAttribute(attribute, locale);
+      const whole = compileWholeAttribute(element.localName, attribute, locale);
       if (whole) attribute.value = mark(whole);
     }
   }
@@ -127,7 +127,7 @@ function compileList(nested: HTMLTemplateElement, locale?: string): Evaluate {
  * `style` (written through the CSSOM). Undefined for attributes lit binds piece by piece; throws for a binding where
  * data could become code.
  */
-function compileWholeAttribute(attribute: Attr, locale?: string): Evaluate | undefined {
+function compileWholeAttribute(tag: string, attribute: Attr, locale?: string): Evaluate | undefined {
   const { name, value } = attribute;
   const bound = value.includes('{{');
   if (name === 'style') return compileStyle(value, locale);
@@ -136,7 +136,7 @@ function compileWholeAttribute(attribute: Attr, locale?: string): Evaluate | und
   if (name.startsWith('.') && UNSAFE_PROPERTIES.has(name.slice(1))) {
     throw new ConfigError(`the ${name.slice(1)} property cannot take a binding ("${value}"); bind URLs as attributes`);
   }
-  if (!URL_ATTRIBUTES.has(name)) return undefined;
+  if (!isUrlAttribute(tag, name)) return undefined;
   const joined = compileInterpolation(value, locale);
   return (context) => {
     const url = joined(context);

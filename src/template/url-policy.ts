@@ -12,6 +12,12 @@ export const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
   'href', 'src', 'action', 'formaction', 'xlink:href', 'poster', 'cite', 'ping', 'background', 'data',
 ]);
 
+/** Whether `attribute` of an element named `tag` holds a URL: all of URL_ATTRIBUTES, `data` on `<object>` only. */
+export function isUrlAttribute(tag: string, attribute: string): boolean {
+  // `data` is a URL only on <object>; elsewhere it is an ordinary name (`<ws-send data='{"x":1}'>`).
+  return URL_ATTRIBUTES.has(attribute) && (attribute !== 'data' || tag === 'object');
+}
+
 /** The schemes a URL attribute may point at. */
 const ALLOWED_PROTOCOLS = new Set(['http:', 'https:', 'mailto:', 'tel:']);
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { URL_ATTRIBUTES, isAllowedUrl } from '../../src/template/url-policy.js';
+import { URL_ATTRIBUTES, isAllowedUrl, isUrlAttribute } from '../../src/template/url-policy.js';
 
 const PAGE = 'https://site.example/app/page.html';
 
@@ -43,4 +43,12 @@ test('every URL attribute of SPEC 3.2 is listed', () => {
   assert.deepEqual([...URL_ATTRIBUTES].sort(), [
     'action', 'background', 'cite', 'data', 'formaction', 'href', 'ping', 'poster', 'src', 'xlink:href',
   ]);
+});
+
+test('data is a URL attribute on <object> only', () => {
+  assert.equal(isUrlAttribute('object', 'data'), true);
+  assert.equal(isUrlAttribute('ws-send', 'data'), false);
+  assert.equal(isUrlAttribute('a', 'href'), true);
+  assert.equal(isUrlAttribute('my-card', 'src'), true);
+  assert.equal(isUrlAttribute('a', 'title'), false);
 });
