@@ -7,11 +7,13 @@
  * `href` and `src` then pass the same URL policy as templates.
  *
  * Parsing happens inside a `<template>` (or DOMPurify's own inert document),
- * so nothing in the HTML loads or runs before it is sanitized, and a page
- * with a strict CSP and Trusted Types logs no violation.
+ * so nothing in the HTML loads or runs before it is sanitized; handlers and
+ * inline styles are dropped from the text before it is parsed at all, so a
+ * page with a strict CSP and Trusted Types logs no violation.
  */
 import type { TrustedTypePolicy, TrustedTypesWindow } from 'trusted-types/lib/index.js';
 import { isAllowedUrl, isUrlAttribute } from '../template/url-policy.js';
+import { withoutInlineCode } from './inline-attributes.js';
 
 /** Turns a value's HTML into a sanitized fragment ready to insert. */
 export type HtmlSanitizer = (html: string) => DocumentFragment;
@@ -69,32 +71,44 @@ export function loadHtmlSanitizer(): Promise<HtmlSanitizer> {
 /** Sanitizes with the Sanitizer API into an inert `<template>`. */
 export function sanitizeWithSetHtml(html: string): DocumentFragment {
   const holder = document.createElement('template');
-  (holder as unknown as SetHtmlElement).setHTML(html, { sanitizer: SANITIZER_CONFIG });
+  (holder as unknown as SetHtmlElement).setHTML(withoutInlineCode(html), { sanitizer: SANITIZER_CONFIG });
   return dropRefusedUrls(holder.content);
 }
 
 let trustedTypesPolicy: TrustedTypePolicy | undefined;
 
 /**
- * The DOMPurify sanitizer with the same allowances, parsing through the `ws-bind` Trusted Types policy (created once;
- * DOMPurify's own `dompurify` policy is never created, so a CSP need list only `ws-bind`).
+ * The DOMPurify sanitizer with the same allowances. The HTML is parsed into an inert `<template>` through the
+ * `ws-bind` Trusted Types policy (created once) and DOMPurify cleans that tree in place: its own parse, in a
+ * `DOMParser` document, would make a strict CSP report every `<style>` in the value, and its own `dompurify` policy
+ * is never created, so a CSP need list only `ws-bind`.
  */
 export async function loadPurifySanitizer(): Promise<HtmlSanitizer> {
   const { default: purify } = await import('dompurify');
-  // The policy only ever receives the raw value on its way into DOMPurify's inert parser.
+  // The policy only ever receives a value on its way into an inert template, which DOMPurify then cleans.
   trustedTypesPolicy ??= (globalThis as unknown as Partial<TrustedTypesWindow>).trustedTypes?.createPolicy(TRUSTED_TYPES_POLICY_NAME, {
     createHTML: (input: string) => input,
     createScriptURL: (input: string) => input,
   }) as TrustedTypePolicy | undefined;
-  // DOMPurify returns null for HTML whose document has no body (a <frameset>): nothing to insert.
-  return (html) => dropRefusedUrls(purify.sanitize(html, {
-    ALLOWED_TAGS: ELEMENTS,
-    ALLOWED_ATTR: ATTRIBUTES,
-    ALLOW_DATA_ATTR: true,
-    ALLOW_ARIA_ATTR: true,
-    RETURN_DOM_FRAGMENT: true,
-    ...(trustedTypesPolicy ? { TRUSTED_TYPES_POLICY: trustedTypesPolicy } : {}),
-  }) ?? document.createDocumentFragment());
+  const policy = trustedTypesPolicy;
+  return (html) => {
+    const holder = document.createElement('template');
+    const text = withoutInlineCode(html);
+    holder.innerHTML = (policy ? policy.createHTML(text) : text) as string;
+    // DOMPurify cleans an element in place, not a fragment: hold the content in a <div> while it does.
+    const root = holder.content.ownerDocument.createElement('div');
+    root.append(holder.content);
+    purify.sanitize(root, {
+      ALLOWED_TAGS: ELEMENTS,
+      ALLOWED_ATTR: ATTRIBUTES,
+      ALLOW_DATA_ATTR: true,
+      ALLOW_ARIA_ATTR: true,
+      IN_PLACE: true,
+      ...(policy ? { TRUSTED_TYPES_POLICY: policy } : {}),
+    });
+    holder.content.append(...root.childNodes);
+    return dropRefusedUrls(holder.content);
+  };
 }
 
 /** Removes every URL attribute the URL policy refuses (both sanitizers keep `data:` images, for one). */

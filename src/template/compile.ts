@@ -18,7 +18,7 @@ import { createFormatter, formatText } from '../core/format.js';
 import { MISSING, parsePath, selectPath } from '../core/path.js';
 import { clearContent } from '../core/render.js';
 import { keyedList } from './keyed-list.js';
-import { cssomStyle, splitDeclarations } from './style-binding.js';
+import { STYLE_ATTRIBUTES, STYLE_BINDING_ATTRIBUTE, cssomStyle, splitDeclarations } from './style-binding.js';
 import { URL_ATTRIBUTES, isAllowedUrl, isUrlAttribute } from './url-policy.js';
 
 /** Renders a compiled template for one context value. */
@@ -78,10 +78,16 @@ export function compileTemplate(template: HTMLTemplateElement, locale?: string):
     if (raw.textContent?.includes('{{')) throw new ConfigError(`a binding inside <${raw.localName}> is not supported`);
   }
   for (const element of content.querySelectorAll('*')) {
-    for (const attribute of [...element.attributes]) {
-      const whole = compileWholeAttribute(element.localName, attribute, locale);
+    const styles = [...element.attributes].filter((attribute) => STYLE_ATTRIBUTES.has(attribute.name));
+    for (const attribute of element.attributes) {
+      const whole = STYLE_ATTRIBUTES.has(attribute.name) ? undefined : compileWholeAttribute(element.localName, attribute, locale);
       if (whole) attribute.value = mark(whole);
     }
+    if (styles.length === 0) continue;
+    // Moved to an attribute no parser applies as style, so neither lit's parse nor this one meets a `style` attribute.
+    const style = compileStyle(styles.map((attribute) => attribute.value).join(';'), locale);
+    styles.forEach((attribute) => element.removeAttribute(attribute.name));
+    element.setAttribute(STYLE_BINDING_ATTRIBUTE, mark(style));
   }
   // Serialized from a <template>, whose content stays inert: no style attribute is applied, no image loads.
   const holder = document.createElement('template');
@@ -123,15 +129,12 @@ function compileList(nested: HTMLTemplateElement, locale?: string): Evaluate {
 }
 
 /**
- * An attribute compiled as one part: a URL attribute with a binding (checked whole against the URL policy), or any
- * `style` (written through the CSSOM). Undefined for attributes lit binds piece by piece; throws for a binding where
- * data could become code.
+ * A URL attribute with a binding, compiled as one part checked whole against the URL policy. Undefined for attributes
+ * lit binds piece by piece; throws for a binding where data could become code.
  */
 function compileWholeAttribute(tag: string, attribute: Attr, locale?: string): Evaluate | undefined {
   const { name, value } = attribute;
-  const bound = value.includes('{{');
-  if (name === 'style') return compileStyle(value, locale);
-  if (!bound) return undefined;
+  if (!value.includes('{{')) return undefined;
   if (name.startsWith('on') || name === 'srcdoc') throw new ConfigError(`the ${name} attribute cannot take a binding ("${value}")`);
   if (name.startsWith('.') && UNSAFE_PROPERTIES.has(name.slice(1))) {
     throw new ConfigError(`the ${name.slice(1)} property cannot take a binding ("${value}"); bind URLs as attributes`);
@@ -144,7 +147,7 @@ function compileWholeAttribute(tag: string, attribute: Attr, locale?: string): E
   };
 }
 
-/** A `style` attribute, bound or not: its declarations, each value interpolated, written through the CSSOM. */
+/** A `style` (or `data-ws-style`) attribute, bound or not: its declarations, each value interpolated, written through the CSSOM. */
 function compileStyle(text: string, locale?: string): Evaluate {
   const declarations = splitDeclarations(text).map(({ name, value }) => ({ name, value: compileInterpolation(value, locale) }));
   return (context) => cssomStyle(new Map(declarations.map(({ name, value }) => [name, value(context) || undefined])));

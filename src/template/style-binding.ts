@@ -4,6 +4,11 @@
  * string, so a page whose CSP has no `'unsafe-inline'` for styles works. A
  * value is set as one property's value, so a bound value holding `;` cannot
  * add declarations: the browser rejects it as that property's value.
+ *
+ * `data-ws-style` is the same binding under a name the page's HTML parser
+ * does not treat as inline style: a strict CSP reports every `style`
+ * attribute the parser meets, even inside a `<template>` where it is never
+ * applied.
  */
 import { noChange } from 'lit/html.js';
 import { Directive, PartType, directive, type AttributePart, type PartInfo } from 'lit/directive.js';
@@ -19,7 +24,7 @@ class CssomStyleDirective extends Directive {
 
   constructor(info: PartInfo) {
     super(info);
-    if (info.type !== PartType.ATTRIBUTE || info.name !== 'style') throw new Error('cssomStyle belongs in a style attribute');
+    if (info.type !== PartType.ATTRIBUTE) throw new Error('cssomStyle belongs in an attribute');
   }
 
   render(_declarations: StyleDeclarations): typeof noChange {
@@ -46,7 +51,13 @@ class CssomStyleDirective extends Directive {
   }
 }
 
-/** Binds a `style` attribute to declarations written through the CSSOM. */
+/** The attributes a template may write its style binding in. */
+export const STYLE_ATTRIBUTES: ReadonlySet<string> = new Set(['style', 'data-ws-style']);
+
+/** The attribute the compiled template carries the style binding in: one no parser applies as style. */
+export const STYLE_BINDING_ATTRIBUTE = 'data-ws-style';
+
+/** Binds an element's style to declarations written through the CSSOM (the attribute itself is never written). */
 export const cssomStyle = directive(CssomStyleDirective);
 
 /** One declaration of a `style` attribute as the author wrote it: a static property name and its value's text. */
