@@ -13,10 +13,10 @@ const LABELS: Record<string, string> = {
   error: 'Error',
 };
 
-/** The dot's colour follows `state`; `state$=connecting` also matches `reconnecting`. */
 /** The shadow root's styles, shared by every `<ws-status>` (created on first use: there is no CSSOM on a server). */
 let statusSheet: CSSStyleSheet | undefined;
 
+/** The dot's colour follows `state`; `state$=connecting` also matches `reconnecting`. */
 const STYLE = `:host{display:inline-flex;align-items:center;gap:.4em}
 [part=dot]{width:.6em;height:.6em;border-radius:50%;background:#999}
 :host([state=open]) [part=dot]{background:#2a2}
