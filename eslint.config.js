@@ -60,7 +60,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    files: ['bench/pages/**/*.js'],
+    files: ['bench/pages/**/*.js', 'test/browser/**/*.js'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );

@@ -19,6 +19,28 @@ const serversPlugin = {
   },
 };
 
+/**
+ * The strict policy the CSP test page is served with: no inline script or style, Trusted Types required, and only
+ * the policies ws-bind and lit-html create. connect-src names the test servers, which listen on other ports.
+ */
+const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self' ws://127.0.0.1:*",
+  "require-trusted-types-for 'script'",
+  'trusted-types ws-bind lit-html',
+].join('; ');
+
+/** Serves the pages under test/browser/strict-csp/ with STRICT_CSP. */
+async function strictCspHeaders(context, next) {
+  await next();
+  if (context.path.startsWith('/test/browser/strict-csp/') && context.path.endsWith('.html')) {
+    context.set('Content-Security-Policy', STRICT_CSP);
+  }
+}
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: { exportConditions: ['production'] },
@@ -27,7 +49,7 @@ export default {
   testsFinishTimeout: 10 * 60 * 1000,
   browserStartTimeout: 60000,
   testFramework: { config: { timeout: 20000 } },
-  middleware: [oneFileFolders],
+  middleware: [oneFileFolders, strictCspHeaders],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), serversPlugin],
   browsers: [
     chromeLauncher({

@@ -37,6 +37,30 @@ async function serveDist(request: IncomingMessage, response: ServerResponse, nex
 }
 
 /**
+ * The policy `strict-csp.html` is served with: no inline script or style, Trusted Types required, and only the
+ * policies ws-bind (its DOMPurify fallback) and lit-html (its template parser) create. README: Content Security Policy.
+ */
+const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "connect-src 'self'",
+  "require-trusted-types-for 'script'",
+  'trusted-types ws-bind lit-html',
+].join('; ');
+
+/**
+ * Serves `strict-csp.html` as written, with STRICT_CSP: Vite's HTML transform would add its client script, whose
+ * error overlay needs inline styles, and a static page of your own has no such script either.
+ */
+async function serveStrictPage(response: ServerResponse): Promise<void> {
+  const body = await readFile(new URL('./strict-csp.html', import.meta.url));
+  response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'cache-control': 'no-cache' });
+  response.end(body);
+}
+
+/**
  * Runs the reference server's `/feeds` endpoint (open, as demos are) inside
  * the dev server for as long as it runs; next to it `/private`, a second
  * reference server that wants a JWT, whose tokens `/private/token?name=N`
@@ -48,6 +72,7 @@ function referenceServer(): Plugin {
     name: 'ws-bind-reference-server',
     async configureServer(vite) {
       vite.middlewares.use('/dist', (request, response, next) => void serveDist(request, response, next));
+      vite.middlewares.use('/strict-csp.html', (_request, response) => void serveStrictPage(response));
       const httpServer = vite.httpServer;
       if (!(httpServer instanceof Server)) {
         throw new Error('the demo needs the dev server\'s own HTTP server (not middleware mode, not HTTPS/2) to attach /feeds to');

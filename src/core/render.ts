@@ -8,7 +8,7 @@ import { html } from 'lit/html.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { renderEntry, renderTemplate, type TemplateRenderer } from '../template/compile.js';
 import { clearContent, insertEntries, replaceContent, writeText } from './content.js';
-import { sanitizeHtml } from './sanitize.js';
+import { sanitizeHtml } from './sanitize-html.js';
 import { formatText } from './text.js';
 import type { FrameWork } from './scheduler.js';
 

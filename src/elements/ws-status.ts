@@ -13,6 +13,9 @@ const LABELS: Record<string, string> = {
   error: 'Error',
 };
 
+/** The shadow root's styles, shared by every `<ws-status>` (created on first use: there is no CSSOM on a server). */
+let statusSheet: CSSStyleSheet | undefined;
+
 /** The dot's colour follows `state`; `state$=connecting` also matches `reconnecting`. */
 const STYLE = `:host{display:inline-flex;align-items:center;gap:.4em}
 [part=dot]{width:.6em;height:.6em;border-radius:50%;background:#999}
@@ -82,9 +85,13 @@ export class WsStatusElement extends ElementBase {
     this.#retry.type = 'button';
     this.#retry.textContent = 'Retry';
     this.#retry.addEventListener('click', () => this.#connection?.reconnect());
-    const style = document.createElement('style');
-    style.textContent = STYLE;
-    this.#root.append(style, dot, label);
+    // A constructed sheet, not a <style> element: a CSP without 'unsafe-inline' for styles allows it.
+    if (!statusSheet) {
+      statusSheet = new CSSStyleSheet();
+      statusSheet.replaceSync(STYLE);
+    }
+    this.#root.adoptedStyleSheets = [statusSheet];
+    this.#root.append(dot, label);
   }
 
   connectedCallback(): void {

@@ -5,12 +5,21 @@
  * property, `{{ path | format:arg }}` formats, and a nested
  * `<template each="path" key="path">` repeats with keyed DOM moves. Paths are
  * looked up, never evaluated, so no `eval` or `new Function` is needed.
+ *
+ * Two kinds of attribute are bound whole rather than piece by piece: URL
+ * attributes, whose complete value is checked against the URL policy (a
+ * refused value leaves the attribute out), and `style`, whose declarations
+ * are written through the CSSOM. Bindings that would let data become code
+ * (event handler attributes, `srcdoc`, `.innerHTML`) are template errors.
  */
-import { html, render, type TemplateResult } from 'lit/html.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, nothing, render, type TemplateResult } from 'lit/html.js';
+import { ConfigError } from '../core/errors.js';
 import { createFormatter, formatText } from '../core/format.js';
 import { MISSING, parsePath, selectPath } from '../core/path.js';
 import { clearContent } from '../core/content.js';
+import { keyedList } from './keyed-list.js';
+import { STYLE_ATTRIBUTES, STYLE_BINDING_ATTRIBUTE, cssomStyle, splitDeclarations } from './style-binding.js';
+import { URL_ATTRIBUTES, isAllowedUrl, isUrlAttribute } from './url-policy.js';
 
 /** Renders a compiled template for one context value. */
 export type TemplateRenderer = (context: unknown) => TemplateResult;
@@ -47,65 +56,132 @@ type Evaluate = (context: unknown) => unknown;
 const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;
 /** The attribute a binding sits in, read from the markup before it: prefix, name. */
 const OPEN_ATTRIBUTE = /\s([.?]?)([^\s"'>/=]+)\s*=\s*["']?[^"']*$/;
-const URL_ATTRIBUTES = new Set(['href', 'src', 'action', 'formaction', 'xlink:href']);
-const EACH_MARK = '@each';
+/** Stands in the markup for a part compiled apart (a nested list, a whole attribute), by its index. */
+const PART_MARK = '@part';
+/** Elements whose content is raw text, where lit cannot place a binding. */
+const RAW_TEXT_ELEMENTS = 'script, style, textarea, title';
+/** Properties that would parse their value as markup or navigate to it. */
+const UNSAFE_PROPERTIES = new Set(['innerhtml', 'outerhtml', 'srcdoc', ...URL_ATTRIBUTES]);
 
-/** Compiles an author template; throws ConfigError (from the path and format parsers) naming a bad path or format. */
+/**
+ * Compiles an author template; throws ConfigError naming what is wrong: an unknown pipe, a bad path, an unclosed
+ * `{{`, a bad `each`, or a binding where data could become code.
+ */
 export function compileTemplate(template: HTMLTemplateElement, locale?: string): TemplateRenderer {
   const content = template.content.cloneNode(true) as DocumentFragment;
-  const lists = [...content.querySelectorAll<HTMLTemplateElement>('template[each]')].map((nested, index) => {
-    nested.replaceWith(`{{${EACH_MARK}${index}}}`);
-    return compileList(nested, locale);
-  });
-  const holder = document.createElement('div');
-  holder.append(content);
+  const separate: Evaluate[] = [];
+  const mark = (evaluate: Evaluate): string => `{{${PART_MARK}${separate.push(evaluate) - 1}}}`;
+  for (const nested of content.querySelectorAll<HTMLTemplateElement>('template[each]')) {
+    nested.replaceWith(mark(compileList(nested, locale)));
+  }
+  for (const raw of content.querySelectorAll(RAW_TEXT_ELEMENTS)) {
+    if (raw.textContent?.includes('{{')) throw new ConfigError(`a binding inside <${raw.localName}> is not supported`);
+  }
+  for (const element of content.querySelectorAll('*')) {
+    const styles = [...element.attributes].filter((attribute) => STYLE_ATTRIBUTES.has(attribute.name));
+    for (const attribute of element.attributes) {
+      const whole = STYLE_ATTRIBUTES.has(attribute.name) ? undefined : compileWholeAttribute(element.localName, attribute, locale);
+      if (whole) attribute.value = mark(whole);
+    }
+    if (styles.length === 0) continue;
+    // Moved to an attribute no parser applies as style, so neither lit's parse nor this one meets a `style` attribute.
+    const style = compileStyle(styles.map((attribute) => attribute.value).join(';'), locale);
+    styles.forEach((attribute) => element.removeAttribute(attribute.name));
+    element.setAttribute(STYLE_BINDING_ATTRIBUTE, mark(style));
+  }
+  // Serialized from a <template>, whose content stays inert: no style attribute is applied, no image loads.
+  const holder = document.createElement('template');
+  holder.content.append(content);
   const parts = holder.innerHTML.split(EXPRESSION);
   const strings: string[] = [];
   const values: Evaluate[] = [];
   parts.forEach((part, index) => {
-    if (index % 2 === 0) return void strings.push(part);
+    if (index % 2 === 0) return void strings.push(checkClosed(part));
     const before = strings[strings.length - 1] ?? '';
     const expression = decodeEntities(part.trim());
-    values.push(expression.startsWith(EACH_MARK) ? lists[Number(expression.slice(EACH_MARK.length))] : compileExpression(expression, before, locale));
+    values.push(expression.startsWith(PART_MARK) ? separate[Number(expression.slice(PART_MARK.length))] : compileExpression(expression, before, locale));
   });
   // lit caches by the identity of this array, built once per template.
   const templateStrings = Object.assign([...strings], { raw: [...strings] }) as unknown as TemplateStringsArray;
   return (context) => html(templateStrings, ...values.map((value) => value(context)));
 }
 
-/** A nested `<template each key>`: a keyed repeat over an array or an object's entries. */
+/** A nested `<template each key>`: a keyed list over an array (by `key`, else position) or an object's entries (by name). */
 function compileList(nested: HTMLTemplateElement, locale?: string): Evaluate {
-  const itemsPath = parsePath(nested.getAttribute('each') ?? '');
+  const each = nested.getAttribute('each')?.trim() ?? '';
+  if (each === '') throw new ConfigError('<template each> needs a path to the items ("." for the value itself)');
+  const itemsPath = each === '.' ? [] : parsePath(each);
   const keyAttribute = nested.getAttribute('key');
-  const keyPath = keyAttribute === null ? undefined : parsePath(keyAttribute);
-  const item = compileTemplate(nested, locale);
+  if (keyAttribute !== null && keyAttribute.trim() === '') throw new ConfigError(`<template each="${each}"> has an empty key`);
+  const keyPath = keyAttribute === null ? undefined : parsePath(keyAttribute.trim());
+  const template = compileTemplate(nested, locale);
   return (context) => {
     const items = lookup(context, itemsPath);
     if (Array.isArray(items)) {
-      const key = (entry: unknown, index: number) => (keyPath ? String(lookup(entry, keyPath)) : index);
-      return repeat(items, key, (entry) => item(entry));
+      const keyOf = (entry: unknown, index: number): string => (keyPath ? String(lookup(entry, keyPath)) : String(index));
+      return keyedList({ items, keyOf, template });
     }
-    if (typeof items !== 'object' || items === null) return '';
-    const entries = Object.entries(items as Record<string, unknown>).map(([key, value]) => ({ key, value }));
-    return repeat(entries, (entry) => entry.key, (entry) => item(entry));
+    const entries = typeof items === 'object' && items !== null
+      ? Object.entries(items as Record<string, unknown>).map(([key, value]) => ({ key, value }))
+      : [];
+    return keyedList({ items: entries, keyOf: (_entry, index) => entries[index].key, template });
   };
 }
 
-/** `path`, `.`, `path | format` or `path | format:arg`, for the binding kind its position implies. */
-function compileExpression(expression: string, before: string, locale?: string): Evaluate {
+/**
+ * A URL attribute with a binding, compiled as one part checked whole against the URL policy. Undefined for attributes
+ * lit binds piece by piece; throws for a binding where data could become code.
+ */
+function compileWholeAttribute(tag: string, attribute: Attr, locale?: string): Evaluate | undefined {
+  const { name, value } = attribute;
+  if (!value.includes('{{')) return undefined;
+  if (name.startsWith('on') || name === 'srcdoc') throw new ConfigError(`the ${name} attribute cannot take a binding ("${value}")`);
+  if (name.startsWith('.') && UNSAFE_PROPERTIES.has(name.slice(1))) {
+    throw new ConfigError(`the ${name.slice(1)} property cannot take a binding ("${value}"); bind URLs as attributes`);
+  }
+  if (!isUrlAttribute(tag, name)) return undefined;
+  const joined = compileInterpolation(value, locale);
+  return (context) => {
+    const url = joined(context);
+    return isAllowedUrl(url, document.baseURI) ? url : nothing;
+  };
+}
+
+/** A `style` (or `data-ws-style`) attribute, bound or not: its declarations, each value interpolated, written through the CSSOM. */
+function compileStyle(text: string, locale?: string): Evaluate {
+  const declarations = splitDeclarations(text).map(({ name, value }) => ({ name, value: compileInterpolation(value, locale) }));
+  return (context) => cssomStyle(new Map(declarations.map(({ name, value }) => [name, value(context) || undefined])));
+}
+
+/** Text with `{{ }}` bindings, rendered to one string for a context. */
+function compileInterpolation(text: string, locale?: string): (context: unknown) => string {
+  const pieces = text.split(EXPRESSION).map((piece, index) =>
+    index % 2 === 0 ? checkClosed(piece) : compileText(piece.trim(), locale));
+  return (context) => pieces.map((piece) => (typeof piece === 'string' ? piece : piece(context))).join('');
+}
+
+/** Static text between bindings must hold no `{{` that never closes. */
+function checkClosed(text: string): string {
+  const open = text.indexOf('{{');
+  if (open >= 0) throw new ConfigError(`unclosed placeholder "${text.slice(open, open + 30)}" (expected }})`);
+  return text;
+}
+
+/** `path`, `.`, `path | format` or `path | format:arg`, as text. */
+function compileText(expression: string, locale?: string): (context: unknown) => string {
   const [pathText = '', pipe] = expression.split('|').map((piece) => piece.trim());
   const path = pathText === '.' ? [] : parsePath(pathText);
-  const format = pipe === undefined ? undefined : pipeFormatter(pipe, locale);
+  const format = pipe === undefined ? formatText : pipeFormatter(pipe, locale);
+  return (context) => format(lookup(context, path));
+}
+
+/** An expression for the binding kind its position implies: raw for `.prop` and `?attr`, text anywhere else. */
+function compileExpression(expression: string, before: string, locale?: string): Evaluate {
   const attribute = OPEN_ATTRIBUTE.exec(before);
   const raw = attribute !== null && attribute[1] !== '';
-  const isUrl = attribute !== null && !raw && URL_ATTRIBUTES.has(attribute[2].toLowerCase());
-  return (context) => {
-    const value = lookup(context, path);
-    if (format) return format(value);
-    if (raw) return value;
-    const text = formatText(value);
-    return isUrl && /^\s*javascript:/i.test(text) ? '' : text;
-  };
+  if (!raw || expression.includes('|')) return compileText(expression, locale);
+  const path = expression === '.' ? [] : parsePath(expression);
+  return (context) => lookup(context, path);
 }
 
 /** `currency:EUR` sets the currency; `number:2` (any numeric argument) sets the digits. */

@@ -34,7 +34,7 @@ describe('<ws-bind> with a <template>', () => {
     expect(link.textContent).to.equal('<b>Ada</b>');
     expect(bind.querySelector('b')).to.equal(null);
     expect(link.className).to.equal('name admin');
-    expect(link.getAttribute('href')).to.equal('');
+    expect(link.hasAttribute('href')).to.equal(false);
     expect(link.hidden).to.equal(false);
     expect(find(bind, 'span').textContent).to.equal('€12.50');
     expect(find<HTMLInputElement>(bind, 'input').value).to.equal('<b>Ada</b>');
@@ -107,4 +107,31 @@ describe('<ws-bind> with a <template>', () => {
     await server.push({ v: 1234 });
     await waitUntil(() => bind.querySelector('b')?.textContent === '1,234', 'the fixed template never rendered', patiently);
   });
+
+  for (const [fault, template, named] of [
+    ['an unknown pipe', '<b>{{ v | shout }}</b>', 'shout'],
+    ['an unclosed placeholder', '<b>{{ v </b>', 'unclosed placeholder'],
+    ['an unclosed placeholder in an attribute', '<a href="/u/{{ id">x</a>', 'unclosed placeholder'],
+    ['an each without a path', '<ul><template each=""><li>{{ . }}</li></template></ul>', 'each'],
+    ['an each with a bad path', '<ul><template each="rows..x"><li>{{ . }}</li></template></ul>', 'rows..x'],
+    ['an each with an empty key', '<ul><template each="rows" key=" "><li>{{ . }}</li></template></ul>', 'empty key'],
+    ['a binding in an event handler', '<button onclick="go({{ v }})">x</button>', 'onclick'],
+    ['a binding in srcdoc', '<iframe srcdoc="{{ v }}"></iframe>', 'srcdoc'],
+    ['a binding in .innerHTML', '<div .innerHTML="{{ v }}"></div>', 'innerhtml'],
+    ['a binding inside <script>', '<script>var v = "{{ v }}"</script>', 'script'],
+  ] as const) {
+    it(`reports ${fault} when the template is read, shows error and keeps the placeholder`, async () => {
+      const page = mount(`<ws-bind src="${server.url()}"><template>${template}</template>placeholder</ws-bind>`);
+      const bind = find(page, 'ws-bind');
+      const errors = recordEvents<WsErrorDetail>(bind, 'ws-error');
+      await untilState(bind, 'error');
+      expect(errors.map((event) => event.detail.kind)).to.deep.equal(['config']);
+      expect(errors[0].detail.message).to.include('template error').and.to.include(named);
+      await server.untilOpen(1);
+      await server.push({ v: 1, id: 2, rows: [1] });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(bind.textContent).to.equal('placeholder');
+      expect(bind.getAttribute('state')).to.equal('error');
+    });
+  }
 });
