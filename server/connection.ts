@@ -8,12 +8,12 @@
 import type { RawData, WebSocket } from 'ws';
 import {
   CloseCode,
+  isAtOrBefore,
   unpackFrame,
   validateClientMessage,
   type AuthMessage,
   type ClientMessage,
   type ErrorCode,
-  type Position,
   type PublishMessage,
   type SubscribeMessage,
   type UnsubscribeMessage,
@@ -24,7 +24,7 @@ import type { ServerOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import type { Session, SessionHolder, SessionStore } from './sessions.js';
 import type { ServerStats } from './stats.js';
-import { Subscription } from './subscription.js';
+import { Subscription, type CatchUp } from './subscription.js';
 import { TokenBucket } from './token-bucket.js';
 import type { TopicRouter } from './topic-router.js';
 import { entryText, errorText, messageText, PONG_TEXT, snapshotText } from './wire.js';
@@ -49,12 +49,6 @@ export interface ConnectionContext {
 /** A frame that could not be decoded; it waits in the queue so answers keep the order of frames. */
 class FrameFault {
   constructor(readonly message: string) {}
-}
-
-/** Where a catch-up ended and whether it honoured the `since` asked for. */
-interface CatchUp {
-  pos: Position;
-  recovered: boolean;
 }
 
 export class Connection implements SessionHolder {
@@ -205,47 +199,48 @@ export class Connection implements SessionHolder {
     const refusal = spec.refuseSubscribe?.(session);
     if (refusal) return this.refuse(refusal.code, refusal.message, message);
     this.subscriptions ??= new Map();
-    const previous = this.subscriptions.get(topic);
+    // A repeated subscribe keeps the live subscription and only catches up again (SPEC 4.1).
+    let subscription = this.subscriptions.get(topic);
     const { maxSubscriptions } = this.context.options;
-    if (!previous && this.subscriptions.size >= maxSubscriptions) {
+    if (!subscription && this.subscriptions.size >= maxSubscriptions) {
       return this.refuse('too-many-subscriptions', `at most ${maxSubscriptions} subscriptions per connection`, message);
     }
-    if (previous) this.cancel(previous);
-    const subscription = new Subscription(topic, this.outbox);
-    this.subscriptions.set(topic, subscription);
-    this.context.router.add(topic, subscription);
+    if (subscription) subscription.hold();
+    else {
+      subscription = new Subscription(topic, this.outbox, spec.conflateBy);
+      this.subscriptions.set(topic, subscription);
+      this.context.stats.subscriptions++;
+      this.context.router.add(topic, subscription);
+    }
     if (spec.join && !session.joined.has(topic)) {
       session.joined.add(topic);
       await spec.join(session);
     }
-    const caughtUp = spec.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendHistory(message);
+    const caughtUp = spec.kind === 'state' ? await this.readSnapshot(topic) : await this.readHistory(message);
     if (subscription.cancelled) return;
-    this.outbox.push(messageText({ type: 'subscribed', topic, pos: caughtUp.pos, recovered: caughtUp.recovered }));
-    subscription.goLive(caughtUp.pos);
+    subscription.release(caughtUp, messageText({ type: 'subscribed', topic, pos: caughtUp.pos, recovered: caughtUp.recovered }));
   }
 
-  private async sendSnapshot(topic: string): Promise<CatchUp> {
+  private async readSnapshot(topic: string): Promise<CatchUp> {
     const { pos, data } = await this.context.broker.state(topic);
-    this.outbox.push(snapshotText(topic, pos, data));
-    return { pos, recovered: true };
+    return { pos, recovered: true, texts: [snapshotText(topic, pos, data)], covers: () => true };
   }
 
-  /** Replays after `since` (or `reset` when that cannot be done), else sends the `history` asked for. */
-  private async sendHistory({ topic, since, history }: SubscribeMessage): Promise<CatchUp> {
+  /** The replay after `since` (or `reset` when that cannot be done), else the `history` asked for. */
+  private async readHistory({ topic, since, history }: SubscribeMessage): Promise<CatchUp> {
     const { broker } = this.context;
-    if (since !== undefined) {
-      const range = await broker.after(topic, since);
-      if (!range) {
-        const pos = await broker.position(topic);
-        this.outbox.push(messageText({ type: 'reset', topic, pos }));
-        return { pos, recovered: false };
-      }
-      for (const entry of range.events) this.outbox.push(entryText('event', entry));
-      return { pos: range.pos, recovered: true };
+    const range = since === undefined ? await broker.latest(topic, history ?? 0) : await broker.after(topic, since);
+    if (!range) {
+      const pos = await broker.position(topic);
+      return { pos, recovered: false, texts: [messageText({ type: 'reset', topic, pos })], covers: () => false };
     }
-    const range = await broker.latest(topic, history ?? 0);
-    for (const entry of range.events) this.outbox.push(entryText('event', entry));
-    return { pos: range.pos, recovered: true };
+    const first = range.events[0]?.pos;
+    return {
+      pos: range.pos,
+      recovered: true,
+      texts: range.events.map((entry) => entryText('event', entry)),
+      covers: (pos) => first !== undefined && (pos === first || !isAtOrBefore(pos, first)),
+    };
   }
 
   private async unsubscribe({ topic }: UnsubscribeMessage): Promise<void> {
@@ -259,7 +254,8 @@ export class Connection implements SessionHolder {
   private cancel(subscription: Subscription): void {
     subscription.cancelled = true;
     this.context.router.remove(subscription.topic, subscription);
-    if (this.subscriptions?.get(subscription.topic) === subscription) this.subscriptions.delete(subscription.topic);
+    this.subscriptions?.delete(subscription.topic);
+    this.context.stats.subscriptions--;
   }
 
   private async publish(message: PublishMessage): Promise<void> {

@@ -18,6 +18,7 @@ import { ServerStats } from './stats.js';
 import { TopicRouter } from './topic-router.js';
 
 export type { ServerOptions } from './options.js';
+export type { ServerStats } from './stats.js';
 export { DEFAULT_OPTIONS } from './options.js';
 
 /** A running reference server. */
@@ -32,6 +33,8 @@ export interface ReferenceServer {
   dropConnections(): void;
   /** Client sockets open right now. */
   connectionCount(): number;
+  /** Open connections, the topic subscriptions they hold, and messages handled in and queued out since start. */
+  stats(): Readonly<ServerStats>;
   /** Closes every connection with 1001 and stops listening. */
   close(): Promise<void>;
 }
@@ -82,6 +85,7 @@ export async function createServer(
     publish: (topic, data) => hub.publish(topic, data as Json),
     dropConnections: () => wss.clients.forEach((ws) => ws.terminate()),
     connectionCount: () => wss.clients.size,
+    stats: () => ({ ...hub.context.stats }),
     async close() {
       http.off('upgrade', onUpgrade);
       await closeSockets(wss);
