@@ -4,12 +4,15 @@
  * as a JSON array of them. Messages arrive already serialized, so an event
  * broadcast to many clients is serialized once.
  *
- * The window adapts to the reader: while the socket still holds unsent
- * bytes, nothing more is written; messages gather until the last frame has
- * left, then go out as one frame. A client slower than its feed so gets
- * fewer, larger frames instead of a growing backlog of small ones, and on
- * keyed topics only the newest event per key waits (conflation). Only a
- * client whose unsent and gathered bytes pass `maxBuffer` is reported slow.
+ * The window adapts to the reader (SPEC 4.4): every frame is followed by a
+ * WebSocket ping, and until its pong shows the client has read the frame,
+ * nothing more is written; messages gather and leave as one frame when it
+ * comes. The socket's own `bufferedAmount` would not do: the kernel's
+ * buffers on both ends hold megabytes, so a browser can be seconds behind
+ * while it reads zero. A client slower than its feed so gets fewer, larger
+ * frames instead of a growing backlog of small ones, and on keyed topics
+ * only the newest event per key waits (conflation). Only a client whose
+ * unsent and gathered bytes pass `maxBuffer` is reported slow.
  */
 import { WebSocket } from 'ws';
 import type { ServerStats } from './stats.js';
@@ -21,15 +24,6 @@ export interface OutboxSettings {
   maxBuffer: number;
 }
 
-/**
- * Unsent bytes on the socket above which the client counts as behind. Node
- * hands a frame to the kernel at once when its buffer has room, so anything
- * left here means the kernel's buffer, and the client behind it, is full.
- */
-const BEHIND_BYTES = 0;
-/** How often a held outbox looks at its socket when none of its own frames is in flight to say when it drained. */
-const DRAIN_POLL_MS = 5;
-
 export class Outbox {
   /** Queued messages in order; a slot emptied by conflation is undefined. */
   private parts: (string | undefined)[] = [];
@@ -40,10 +34,10 @@ export class Outbox {
   /** Where the newest queued message of each conflation key sits in `parts`. */
   private newestOfKey = new Map<string, number>();
   private scheduled = false;
-  /** True while the socket is behind: messages gather and conflate until it drains. */
+  /** True while a frame was due before the client confirmed the last: messages gather and conflate. */
   private held = false;
-  /** Frames handed to the socket whose write has not completed. */
-  private framesInFlight = 0;
+  /** True from a frame's write until the client answers the ping sent after it. */
+  private unconfirmed = false;
   private overflowed = false;
 
   constructor(
@@ -51,7 +45,9 @@ export class Outbox {
     private readonly settings: OutboxSettings,
     private readonly stats: ServerStats,
     private readonly onOverflow: () => void,
-  ) {}
+  ) {
+    socket.on('pong', () => this.confirmed());
+  }
 
   /** Sends one message in a frame of its own at once (the first `welcome`, which clients read before unpacking arrays). */
   sendAlone(text: string): void {
@@ -87,9 +83,9 @@ export class Outbox {
   flush(): void {
     this.scheduled = false;
     if (this.queuedBytes === 0 || !this.writable()) return;
-    if (this.socket.bufferedAmount > BEHIND_BYTES) {
+    if (this.unconfirmed) {
       this.held = true;
-      if (this.checkOverflow() && this.framesInFlight === 0) setTimeout(() => this.drained(), DRAIN_POLL_MS);
+      this.checkOverflow();
       return;
     }
     this.held = false;
@@ -106,16 +102,20 @@ export class Outbox {
     else setImmediate(() => this.flush());
   }
 
+  /**
+   * Writes a frame and a ping behind it. Until the pong comes back the
+   * frame may still sit unread in this socket's buffer, the kernel's on
+   * either side or the browser's, so the outbox holds what follows.
+   */
   private write(frame: string): void {
-    this.framesInFlight++;
-    this.socket.send(frame, () => {
-      this.framesInFlight--;
-      if (this.framesInFlight === 0) this.drained();
-    });
+    this.socket.send(frame);
+    this.socket.ping();
+    this.unconfirmed = true;
   }
 
-  /** The socket may have room again: a held outbox sends what gathered, keeping `packMs` as the floor. */
-  private drained(): void {
+  /** The client read everything written so far: a held outbox sends what gathered, keeping `packMs` as the floor. */
+  private confirmed(): void {
+    this.unconfirmed = false;
     if (!this.held) return;
     if (this.settings.packMs > 0) this.schedule();
     else this.flush();
