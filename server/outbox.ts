@@ -24,6 +24,9 @@ export interface OutboxSettings {
   maxBuffer: number;
 }
 
+/** Slots emptied by conflation that may pile up before the queue is compacted (when they are also most of it). */
+const COMPACT_AFTER = 1024;
+
 export class Outbox {
   /** Queued messages in order; a slot emptied by conflation is undefined. */
   private parts: (string | undefined)[] = [];
@@ -79,7 +82,7 @@ export class Outbox {
     this.schedule();
   }
 
-  /** Sends what is queued as one frame now, unless the socket is still behind. */
+  /** Sends what is queued as one frame now, unless the client has not yet confirmed the last one. */
   flush(): void {
     this.scheduled = false;
     if (this.queuedBytes === 0 || !this.writable()) return;
@@ -128,7 +131,7 @@ export class Outbox {
     this.parts[index] = undefined;
     this.emptied++;
     this.newestOfKey.delete(conflationKey);
-    if (this.emptied > 1024 && this.emptied > this.parts.length / 2) this.compact();
+    if (this.emptied > COMPACT_AFTER && this.emptied > this.parts.length / 2) this.compact();
   }
 
   /** Drops emptied slots, so a client behind for long does not hold one per event it was spared. */

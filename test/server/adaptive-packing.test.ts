@@ -108,3 +108,16 @@ test('conflation is per key and per topic: a topic without a key loses nothing w
   }, 'the keyed topic\'s last value');
   assert.ok(keyed.length < count, `the keyed topic conflated: ${keyed.length} of ${count}`);
 });
+
+test('a client that never answers pings gets nothing more, and is closed with 1013 once max-buffer bytes wait', async (t) => {
+  const { server, client } = await startServer(t, { topics: ['big'], maxBuffer: 64 * 1024 });
+  const silent = await client({ autoPong: false });
+  silent.send({ type: 'subscribe', topic: 'big' });
+  const payload = 'x'.repeat(10 * 1024);
+  for (let n = 0; n < 20 && !silent.closure; n++) {
+    await server.publish('big', { n, payload });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  assert.equal((await silent.waitForClose()).code, 1013, 'what gathered for it counts toward max-buffer');
+  assert.deepEqual(silent.messages.map((m) => m.type), ['welcome'], 'nothing after the first frame went unconfirmed');
+});
