@@ -8,6 +8,7 @@
 import type { RawData, WebSocket } from 'ws';
 import {
   CloseCode,
+  isAtOrBefore,
   unpackFrame,
   validateClientMessage,
   type AuthMessage,
@@ -26,7 +27,7 @@ import type { ServerOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import type { Session, SessionHolder, SessionStore } from './sessions.js';
 import type { ServerStats } from './stats.js';
-import { Subscription } from './subscription.js';
+import { Subscription, type CatchUp } from './subscription.js';
 import { TokenBucket } from './token-bucket.js';
 import type { TopicRouter } from './topic-router.js';
 import { entryText, errorText, messageText, PONG_TEXT, snapshotText } from './wire.js';
@@ -75,11 +76,6 @@ class FrameFault {
 /** The first `welcome`, queued ahead of every frame: creating a session is asynchronous. */
 const WELCOME = Symbol('welcome');
 
-/** Where a catch-up ended and whether it honoured the `since` asked for. */
-interface CatchUp {
-  pos: Position;
-  recovered: boolean;
-}
 
 export class Connection implements SessionHolder, Expiring {
   private session: Session | undefined;
@@ -329,26 +325,32 @@ export class Connection implements SessionHolder, Expiring {
     const refusal = await spec.refuseSubscribe?.(session);
     if (refusal) return this.refuse(refusal.code, refusal.message, message);
     this.subscriptions ??= new Map();
-    const previous = this.subscriptions.get(topic);
+    // A repeated subscribe keeps the live subscription and only catches up again (SPEC 4.1).
+    let subscription = this.subscriptions.get(topic);
     const { maxSubscriptions } = this.context.options;
-    if (!previous && this.subscriptions.size >= maxSubscriptions) {
+    if (!subscription && this.subscriptions.size >= maxSubscriptions) {
       return this.refuse('too-many-subscriptions', `at most ${maxSubscriptions} subscriptions per connection`, message);
     }
-    if (previous) this.cancel(previous);
-    const subscription = new Subscription(topic, this.outbox, (again, pos) => void this.catchUpAgain(again, pos));
-    this.subscriptions.set(topic, subscription);
-    this.context.router.add(topic, subscription);
+    const repeated = subscription !== undefined;
+    if (subscription) subscription.hold();
+    else {
+      subscription = new Subscription(topic, this.outbox, (again, pos) => void this.catchUpAgain(again, pos), spec.conflateBy);
+      this.subscriptions.set(topic, subscription);
+      this.context.stats.subscriptions++;
+      this.context.router.add(topic, subscription);
+    }
     let caughtUp: CatchUp;
     try {
       if (spec.join && (await this.joins(session, topic, spec.local))) await spec.join(session);
-      caughtUp = spec.kind === 'state' ? await this.sendSnapshot(topic) : await this.sendHistory(message);
+      caughtUp = spec.kind === 'state' ? await this.readSnapshot(topic) : await this.readHistory(message);
     } catch (error) {
-      this.cancel(subscription);
+      // A refused repeat leaves live delivery as it was; a refused first subscribe leaves nothing behind.
+      if (repeated) subscription.goLive();
+      else this.cancel(subscription);
       throw error;
     }
     if (subscription.cancelled) return;
-    this.outbox.push(messageText({ type: 'subscribed', topic, pos: caughtUp.pos, recovered: caughtUp.recovered }));
-    subscription.goLive(caughtUp.pos);
+    subscription.release(caughtUp, messageText({ type: 'subscribed', topic, pos: caughtUp.pos, recovered: caughtUp.recovered }));
   }
 
   /**
@@ -364,38 +366,36 @@ export class Connection implements SessionHolder, Expiring {
         this.outbox.push(messageText({ type: 'reset', topic, pos }));
         return subscription.goLive(pos);
       }
-      const caughtUp = await this.sendSnapshot(topic);
-      if (!subscription.cancelled) subscription.goLive(caughtUp.pos);
+      const caughtUp = await this.readSnapshot(topic);
+      if (subscription.cancelled) return;
+      for (const text of caughtUp.texts) this.outbox.push(text);
+      subscription.goLive(caughtUp.pos);
     } catch (error) {
       // Unreachable again: the broker reports the next gap once it is back.
       if (!(error instanceof BrokerUnavailableError)) console.error('ws-bind server:', error);
     }
   }
 
-  private async sendSnapshot(topic: string): Promise<CatchUp> {
+  private async readSnapshot(topic: string): Promise<CatchUp> {
     const { pos, data } = await this.context.broker.state(topic);
-    this.outbox.push(snapshotText(topic, pos, data));
-    return { pos, recovered: true };
+    return { pos, recovered: true, texts: [snapshotText(topic, pos, data)], covers: () => true };
   }
 
-  /** Replays after `since` (or `reset` when that cannot be done), else sends the `history` asked for. */
-  private async sendHistory({ topic, since, history }: SubscribeMessage): Promise<CatchUp> {
+  /** The replay after `since` (or `reset` when that cannot be done), else the `history` asked for. */
+  private async readHistory({ topic, since, history }: SubscribeMessage): Promise<CatchUp> {
     const { broker } = this.context;
-    if (since !== undefined) {
-      const range = await broker.after(topic, since);
-      if (!range) return this.sendReset(topic);
-      for (const entry of range.events) this.outbox.push(entryText('event', entry));
-      return { pos: range.pos, recovered: true };
+    const range = since === undefined ? await broker.latest(topic, history ?? 0) : await broker.after(topic, since);
+    if (!range) {
+      const pos = await broker.position(topic);
+      return { pos, recovered: false, texts: [messageText({ type: 'reset', topic, pos })], covers: () => false };
     }
-    const range = await broker.latest(topic, history ?? 0);
-    for (const entry of range.events) this.outbox.push(entryText('event', entry));
-    return { pos: range.pos, recovered: true };
-  }
-
-  private async sendReset(topic: string): Promise<CatchUp> {
-    const pos = await this.context.broker.position(topic);
-    this.outbox.push(messageText({ type: 'reset', topic, pos }));
-    return { pos, recovered: false };
+    const first = range.events[0]?.pos;
+    return {
+      pos: range.pos,
+      recovered: true,
+      texts: range.events.map((entry) => entryText('event', entry)),
+      covers: (pos) => first !== undefined && (pos === first || !isAtOrBefore(pos, first)),
+    };
   }
 
   /** Records that the session (or, for a local topic, this connection) joins `topic`; false when it already had. */
@@ -421,7 +421,9 @@ export class Connection implements SessionHolder, Expiring {
   private cancel(subscription: Subscription): void {
     subscription.cancelled = true;
     this.context.router.remove(subscription.topic, subscription);
-    if (this.subscriptions?.get(subscription.topic) === subscription) this.subscriptions.delete(subscription.topic);
+    if (this.subscriptions?.get(subscription.topic) !== subscription) return;
+    this.subscriptions.delete(subscription.topic);
+    this.context.stats.subscriptions--;
   }
 
   private async publish(message: PublishMessage): Promise<void> {

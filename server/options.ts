@@ -20,13 +20,13 @@ export interface ServerOptions {
   publishRate: number;
   /** Size of that token bucket: how many publishes may come at once. */
   publishBurst: number;
-  /** Bytes buffered for a slow client before it is closed with 1013. */
+  /** Bytes that may wait for a client that is behind (unsent on its socket plus gathered for it) before it is closed with 1013. */
   maxBuffer: number;
   /** Events kept per event topic for `since` replay and `history`. */
   history: number;
   /** Milliseconds a dropped connection's session waits to be resumed. */
   resumeWindow: number;
-  /** Milliseconds outgoing messages are gathered into one frame; 0 = one event-loop turn. */
+  /** Least milliseconds outgoing messages are gathered into one frame (0 = one event-loop turn); a client behind gets longer windows by itself. */
   packMs: number;
   /** Allowed `Origin` headers; empty allows any. */
   origin: string[];
@@ -107,10 +107,10 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
   { name: 'maxSubscriptions', flag: 'max-subscriptions', kind: 'number', help: 'topics per connection, then too-many-subscriptions' },
   { name: 'publishRate', flag: 'publish-rate', kind: 'number', help: 'publishes per second per connection, then rate-limited' },
   { name: 'publishBurst', flag: 'publish-burst', kind: 'number', help: 'publishes allowed at once (token bucket size)' },
-  { name: 'maxBuffer', flag: 'max-buffer', kind: 'number', help: 'bytes buffered for a slow client, then close 1013' },
+  { name: 'maxBuffer', flag: 'max-buffer', kind: 'number', help: 'bytes waiting for a client that is behind (unsent plus gathered), then close 1013' },
   { name: 'history', flag: 'history', kind: 'number', help: 'events kept per topic for replay' },
   { name: 'resumeWindow', flag: 'resume-window', kind: 'number', help: 'ms a dropped session can be resumed' },
-  { name: 'packMs', flag: 'pack-ms', kind: 'number', help: 'ms messages are packed into one frame (0: one event-loop turn)' },
+  { name: 'packMs', flag: 'pack-ms', kind: 'number', help: 'least ms messages are packed into one frame (0: one event-loop turn; longer by itself while a client is behind)' },
   { name: 'origin', flag: 'origin', kind: 'list', help: 'allowed Origin (repeat or comma-separate; none: any)' },
   { name: 'token', flag: 'token', kind: 'string', help: 'token clients must present (none: open)' },
   { name: 'jwtSecret', flag: 'jwt-secret', kind: 'string', help: 'HS256 secret (≥ 32 bytes) of the JWTs clients present' },

@@ -26,6 +26,7 @@ import { TopicRouter } from './topic-router.js';
 
 export type { AuthAction, AuthSession, Authorize } from './auth.js';
 export type { ServerOptions } from './options.js';
+export type { ServerStats } from './stats.js';
 export { DEFAULT_OPTIONS } from './options.js';
 
 /** A running reference server. */
@@ -40,6 +41,8 @@ export interface ReferenceServer {
   dropConnections(): void;
   /** Client sockets open right now. */
   connectionCount(): number;
+  /** Open connections, the topic subscriptions they hold, and messages handled in and queued out since start. */
+  stats(): Readonly<ServerStats>;
   /** Closes every connection with 1001 and stops listening. */
   close(): Promise<void>;
 }
@@ -99,6 +102,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     publish: (topic, data) => hub.publish(topic, data as Json),
     dropConnections: () => wss.clients.forEach((ws) => ws.terminate()),
     connectionCount: () => wss.clients.size,
+    stats: () => ({ ...hub.context.stats }),
     async close() {
       http.off('upgrade', onUpgrade);
       await closeSockets(wss);

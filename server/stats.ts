@@ -2,6 +2,8 @@
 export class ServerStats {
   /** Open WebSocket connections. */
   connections = 0;
+  /** Topic subscriptions held by open connections (a repeated subscribe is still one). */
+  subscriptions = 0;
   /** Client messages handled since start. */
   messagesIn = 0;
   /** Server messages queued to clients since start. */

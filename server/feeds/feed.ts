@@ -32,6 +32,12 @@ export interface TopicSpec {
   readonly local?: boolean;
   /** Events kept for replay; defaults to the server's `history` option. */
   readonly history?: number;
+  /**
+   * The field of an event's data that names what it updates (the firehose's
+   * `k`): each event replaces the last of its key, so while a connection is
+   * behind only the newest queued event per key is kept for it (SPEC 4.4).
+   */
+  readonly conflateBy?: string;
   /** Turns a subscribe down (someone else's inbox); undefined allows it. */
   refuseSubscribe?(session: SessionInfo): Refusal | undefined | Promise<Refusal | undefined>;
   /**

@@ -4,6 +4,8 @@
  * `{"k": "key17", "v": 123.4}` for one of `firehoseKeys` keys (default 1000)
  * whose value walks randomly. Event messages rather than state patches, so
  * every update reaches the client as its own message and replays exactly.
+ * Each event replaces its key's last value, so the topic conflates by `k`:
+ * a client that falls behind is sent only the newest event per key.
  */
 import type { FeedFactory, TopicSpec } from './feed.js';
 
@@ -43,6 +45,7 @@ export const firehoseFeed: FeedFactory = (context) => {
   const spec: TopicSpec = {
     kind: 'event',
     local: true,
+    conflateBy: 'k',
     async join(session) {
       watchers.add(session.id);
       start();
