@@ -32,6 +32,8 @@ export interface ReferenceServer {
   dropConnections(): void;
   /** Client sockets open right now. */
   connectionCount(): number;
+  /** Subscriptions to `topic` held right now (a connection holds at most one per topic). */
+  subscriptionCount(topic: string): number;
   /** Closes every connection with 1001 and stops listening. */
   close(): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function createServer(
     publish: (topic, data) => hub.publish(topic, data as Json),
     dropConnections: () => wss.clients.forEach((ws) => ws.terminate()),
     connectionCount: () => wss.clients.size,
+    subscriptionCount: (topic) => hub.context.router.count(topic),
     async close() {
       http.off('upgrade', onUpgrade);
       await closeSockets(wss);
