@@ -9,6 +9,7 @@ import { Binding, type BindingConfig, type BindingState } from './binding.js';
 import type { Connection } from './connection.js';
 import { errorMessage, type WsErrorDetail } from './errors.js';
 import type { Formatter } from './format.js';
+import type { Position } from './protocol.js';
 import { MISSING } from './path.js';
 import { addsEntries, NOTHING, WRITERS, type Mode, type View } from './render.js';
 import { scheduler, type FrameTarget, type FrameWork } from './scheduler.js';
@@ -38,6 +39,8 @@ export interface BindEvents {
   failed(detail: WsErrorDetail): void;
   /** The settings cannot work on this connection (a topic on an SSE source); undefined clears it. */
   linkFault(message: string | undefined): void;
+  /** A message yielded `value` (what `persist` keeps). */
+  accepted?(value: unknown): void;
 }
 
 /** Binds one element to its connection and writes what arrives. */
@@ -56,6 +59,9 @@ export class BindController implements FrameTarget, View {
   #hasContent = false;
   #renderPending = false;
   #trend: string | undefined;
+  /** Where what `restore` showed was rendered: the first binding resumes from there. */
+  #restoredAt: Position | undefined;
+  #restored = false;
   #clock: ReturnType<typeof setInterval> | undefined;
 
   constructor(host: HTMLElement, events: BindEvents) {
@@ -93,6 +99,24 @@ export class BindController implements FrameTarget, View {
 
   get hasContent(): boolean {
     return this.#hasContent;
+  }
+
+  /** True when every message adds an entry (append, prepend) rather than replacing the value. */
+  get addsEntries(): boolean {
+    return this.#settings !== undefined && addsEntries(this.#settings.mode);
+  }
+
+  /** The position of the last event shown (topic mode). */
+  get position(): Position | undefined {
+    return this.#binding?.position ?? this.#restoredAt;
+  }
+
+  /** Shows what `persist` kept (values, or entries oldest first) as stale until fresh data arrives; `pos` is where it was. */
+  restore(values: readonly unknown[], pos: Position | undefined): void {
+    this.#restoredAt = pos;
+    this.#restored = values.length > 0;
+    this.#state = this.#restored ? 'stale' : this.#state;
+    for (const value of values) this.#accept(value, MISSING, undefined);
   }
 
   text(value: unknown): string {
@@ -156,11 +180,17 @@ export class BindController implements FrameTarget, View {
     const needsSocket = settings?.binding.topic !== undefined && connection?.receiveOnly;
     this.#events.linkFault(needsSocket ? `topic "${settings.binding.topic}" needs a WebSocket source: SSE is raw mode only` : undefined);
     if (connection && settings && !needsSocket) {
-      this.#binding = new Binding(settings.binding, {
-        bindingValue: (value, data, message) => this.#accept(value, data, message),
+      // A new binding on the same topic resumes where the element is, so a replay shows nothing twice.
+      const resumeAt = previous?.topic === settings.binding.topic ? previous?.position : undefined;
+      const since = resumeAt ?? this.#restoredAt ?? settings.binding.since;
+      this.#binding = new Binding({ ...settings.binding, since }, {
+        bindingValue: (value, data, message) => {
+          this.#accept(value, data, message);
+          this.#events.accepted?.(value);
+        },
         bindingState: (state) => this.#stateChanged(state),
         bindingFailed: (detail) => this.#events.failed(detail),
-      }, this.#hasContent || this.#latestData !== MISSING);
+      }, this.#hasContent || this.#restored || this.#latestData !== MISSING);
       connection.add(this.#binding);
     }
     if (previous) this.#drop(previous, connection);
