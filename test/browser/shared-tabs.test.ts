@@ -120,6 +120,24 @@ describe('share="tabs": one socket for every page of the origin', () => {
     await until(() => the(pages[2], '#chat').textContent!.includes('still here'), 'page 3 stopped receiving');
   });
 
+  it('releases what a tab held once it stops answering the worker\'s pings', async function () {
+    this.timeout(30000);
+    const { port, url } = await startServer();
+    const page = await openPage(dashboard(url));
+    await until(() => the(page, '#feeds').getAttribute('state') === 'open', 'the page source never opened');
+    // A tab that links to the same worker, subscribes, then goes silent as a frozen or discarded tab does.
+    const frozen = new SharedWorker('/src/tabs/tab-link.ts', { type: 'module', name: 'ws-bind' });
+    frozen.port.postMessage({ l: 0, c: { urls: [url] } });
+    frozen.port.postMessage({ l: 0, t: JSON.stringify({ type: 'subscribe', topic: 'chat/frozen' }) });
+    await untilCount('ref:subscriptions', { port, topic: 'chat/frozen' }, 1);
+    expect(await command('ref:connections', { port })).to.equal(1);
+
+    await untilCount('ref:subscriptions', { port, topic: 'chat/frozen' }, 0);
+    expect(await command('ref:subscriptions', { port, topic: 'chat/tabs' })).to.equal(1);
+    say(page, 'still served');
+    await until(() => the(page, '#chat').textContent!.includes('still served'), 'the live page stopped receiving');
+  });
+
   it('reconnects once for every page when the server is killed, each showing reconnecting then open', async function () {
     this.timeout(30000);
     const { port, url } = await startServer();
