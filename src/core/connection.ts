@@ -93,7 +93,7 @@ export class Connection extends EventTarget {
   readonly #queue: RawQueue;
   readonly #heartbeat: Heartbeat | undefined;
   readonly #transport: Transport;
-  readonly #joins = new LateJoins();
+  readonly #joins = new LateJoins<ConnectionSubscriber>();
   #state: ConnectionState = 'closed';
   #socketOpen = false;
   /** The decision for a close this connection causes itself (a replaced socket), taken by the next `close`. */
@@ -339,7 +339,7 @@ export class Connection extends EventTarget {
   }
 
   /** A late joiner's replay is over: it joins the router with the live messages it held. */
-  #joined({ subscriber, held }: Joiner, change?: 'subscribed'): void {
+  #joined({ subscriber, held }: Joiner<ConnectionSubscriber>, change?: 'subscribed'): void {
     this.router.add(subscriber);
     for (const [data, message, pos] of held) this.router.deliverTo(subscriber, data, message, pos);
     if (change) subscriber.topicChanged(change);

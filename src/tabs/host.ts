@@ -118,11 +118,12 @@ class Link {
     this.entry.links.add(this);
     this.#raw = new LinkSubscriber(this, undefined);
     this.entry.connection.add(this.#raw);
-    this.connect();
+    this.connect(options);
   }
 
   /** The tab connects (again): open at once where the shared connection is, else when it opens. */
-  connect(): void {
+  connect({ token }: ConnectionOptions): void {
+    this.#useToken(token);
     this.#waiting = true;
     this.entry.connection.start();
     if (this.entry.connection.state === 'open') this.opened();
@@ -167,14 +168,14 @@ class Link {
       case 'ping':
         return this.send({ type: 'pong' });
       case 'auth':
-        if (message.token !== undefined && message.token !== this.entry.token) connection.setToken((this.entry.token = message.token));
-        return;
+        return this.#useToken(message.token);
       case 'subscribe':
         return this.#subscribe(new LinkSubscriber(this, message.topic, message.since, message.history));
       case 'unsubscribe':
         return this.#unsubscribe(message.topic);
       case 'publish':
-        return this.#publish(message as typeof message & { id: MessageId });
+        // Without an id there is no ack to route: it goes out as it came.
+        return message.id === undefined ? connection.send(text) : this.#publish(message as typeof message & { id: MessageId });
       default:
         connection.send(text);
     }
@@ -195,6 +196,11 @@ class Link {
     if (previous) this.entry.connection.remove(previous);
   }
 
+  /** A tab's token (a new one, or the first where the shared socket has none) is the shared socket's from now on. */
+  #useToken(token: string | undefined): void {
+    if (token !== undefined && token !== this.entry.token) this.entry.connection.setToken((this.entry.token = token));
+  }
+
   #unsubscribe(topic: string): void {
     const subscriber = this.#topics.get(topic);
     this.#topics.delete(topic);
@@ -203,7 +209,6 @@ class Link {
 
   #publish(message: ClientMessage & { type: 'publish'; id: MessageId }): void {
     const { publishing, connection } = this.entry;
-    if (message.id === undefined) return void connection.publish({ ...message, id: `${Math.random()}` }, PUBLISH_TIMEOUT).catch(() => undefined);
     if (publishing.has(message.id)) return;
     publishing.add(message.id);
     const { id } = message;
@@ -254,7 +259,7 @@ class Tab {
     if (!('l' in message)) return;
     const link = this.#links.get(message.l);
     if ('t' in message) return link?.receive(message.t);
-    if ('c' in message) return link ? link.connect() : void this.#links.set(message.l, new Link(this, message.l, message.c));
+    if ('c' in message) return link ? link.connect(message.c) : void this.#links.set(message.l, new Link(this, message.l, message.c));
     link?.end();
     this.#links.delete(message.l);
   }

@@ -24,9 +24,9 @@ async function startServer(): Promise<RefServer> {
 }
 
 /** Opens a page of this origin holding `markup`, with the library from `build` (src, esm or iife). */
-async function openPage(markup: string, build = 'src'): Promise<Document> {
+async function openPage(markup: string, build = 'src', query = ''): Promise<Document> {
   const frame = document.createElement('iframe');
-  frame.src = `/test/browser/fixtures/page.html?build=${build}&markup=${encodeURIComponent(markup)}`;
+  frame.src = `/test/browser/fixtures/page.html?build=${build}&markup=${encodeURIComponent(markup)}${query}`;
   const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
   document.body.append(frame);
   frames.push(frame);
@@ -158,6 +158,14 @@ describe('share="tabs": one socket for every page of the origin', () => {
     const { port, url } = await startServer();
     const pages = [await openPage(dashboard(url, '')), await openPage(dashboard(url, '')), await openPage(dashboard(url, ''))];
     for (const page of pages) await until(() => the(page, '#feeds').getAttribute('state') === 'open', 'a page source never opened');
+    await untilCount('ref:connections', { port }, 3);
+  });
+
+  it('keeps a socket per page where SharedWorker is missing', async () => {
+    const { port, url } = await startServer();
+    const pages = [];
+    for (let i = 0; i < 3; i++) pages.push(await openPage(dashboard(url), 'src', '&no-shared-worker'));
+    for (const page of pages) await until(() => /^\d[\d,]*\.\d{2}$/.test(the(page, '#price').textContent!), 'a page never showed the price');
     await untilCount('ref:connections', { port }, 3);
   });
 
