@@ -49,9 +49,12 @@ function until(condition: () => boolean | Promise<boolean>, message: string, tim
   return waitUntil(condition, message, { timeout, interval: 50 });
 }
 
-async function untilCount(name: string, payload: Record<string, unknown>, expected: number): Promise<void> {
+async function untilCount(name: string, payload: Record<string, unknown>, expected: number, timeout = 10000): Promise<void> {
   let last: unknown;
-  await until(async () => (last = await command(name, payload)) === expected, `${name} ${JSON.stringify(payload)} never became ${expected} (it is ${String(last)})`);
+  await until(async () => (last = await command(name, payload)) === expected, `${name} ${JSON.stringify(payload)} never became ${expected}`, timeout)
+    .catch(() => {
+      throw new Error(`${name} ${JSON.stringify(payload)} never became ${expected} (it is ${String(last)})`);
+    });
 }
 
 /** One dashboard page: a shared source, a ticker price, the chat's lines and a form to say something. */
@@ -120,6 +123,31 @@ describe('share="tabs": one socket for every page of the origin', () => {
     await until(() => the(pages[2], '#chat').textContent!.includes('still here'), 'page 3 stopped receiving');
   });
 
+  it('replays its history to a page that joins later, and to a late element in it, without doubling any line', async function () {
+    this.timeout(30000);
+    const { port, url } = await startServer();
+    const log = (id: string, history = '') => `<ws-bind id="${id}" source="feeds" topic="chat/later" select="text" mode="append"${history}></ws-bind>`;
+    const first = await openPage(dashboard(url, undefined, log('log')));
+    await untilCount('ref:subscriptions', { port, topic: 'chat/later' }, 1);
+    for (let n = 1; n <= 15; n++) await command('ref:publish', { port, topic: 'chat/later', data: { name: 'bot', text: `line ${n}` } });
+    const texts = (page: Document, id: string) => [...the(page, `#${id}`).children].map((child) => child.textContent);
+    const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line ${from + i}`);
+    await until(() => texts(first, 'log').length === 15, 'page 1 never showed 15 lines');
+
+    const second = await openPage(dashboard(url, undefined, log('log', ' history="10"')));
+    await until(() => JSON.stringify(texts(second, 'log')) === JSON.stringify(range(6, 15)), `page 2 showed ${texts(second, 'log')}`);
+    the(second, '#chat').insertAdjacentHTML('afterend', log('late', ' history="3"'));
+    await until(() => JSON.stringify(texts(second, 'late')) === JSON.stringify(range(13, 15)), `the late element showed ${texts(second, 'late')}`);
+    for (let n = 16; n <= 17; n++) await command('ref:publish', { port, topic: 'chat/later', data: { name: 'bot', text: `line ${n}` } });
+
+    await until(() => texts(first, 'log').length === 17 && texts(second, 'late').length === 5 && texts(second, 'log').length === 12, 'lines 16 and 17 never reached every element');
+    expect(texts(first, 'log')).to.deep.equal(range(1, 17));
+    expect(texts(second, 'log')).to.deep.equal(range(6, 17));
+    expect(texts(second, 'late')).to.deep.equal(range(13, 17));
+    expect(await command('ref:subscriptions', { port, topic: 'chat/later' })).to.equal(1);
+    expect(await command('ref:connections', { port })).to.equal(1);
+  });
+
   it('releases what a tab held once it stops answering the worker\'s pings', async function () {
     this.timeout(30000);
     const { port, url } = await startServer();
@@ -132,7 +160,8 @@ describe('share="tabs": one socket for every page of the origin', () => {
     await untilCount('ref:subscriptions', { port, topic: 'chat/frozen' }, 1);
     expect(await command('ref:connections', { port })).to.equal(1);
 
-    await untilCount('ref:subscriptions', { port, topic: 'chat/frozen' }, 0);
+    // Pinged every 5 s, it is gone after the first ping it leaves unanswered: within 10 s.
+    await untilCount('ref:subscriptions', { port, topic: 'chat/frozen' }, 0, 15000);
     expect(await command('ref:subscriptions', { port, topic: 'chat/tabs' })).to.equal(1);
     say(page, 'still served');
     await until(() => the(page, '#chat').textContent!.includes('still served'), 'the live page stopped receiving');
