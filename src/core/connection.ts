@@ -234,8 +234,7 @@ export class Connection extends EventTarget {
 
   /** Removes a subscriber; unsubscribes from a topic nobody reads any more. */
   remove(subscriber: ConnectionSubscriber): void {
-    if (this.#joins.leave(subscriber)) return;
-    this.router.delete(subscriber);
+    if (!this.#joins.leave(subscriber)) this.router.delete(subscriber);
     const { topic } = subscriber;
     if (topic !== undefined && this.router.subscribersOf(topic).length === 0 && !this.#joins.waiting(topic)) this.#session.unsubscribe(topic);
   }

@@ -65,9 +65,9 @@ export class PersistController {
   /** Shows what was kept (the first time only), then lets the element connect. */
   hostConnected(store: KeptStore | undefined): void {
     this.#store = store;
+    if (store) addEventListener('pagehide', this.#onPageHide);
     if (!store || this.#loaded) return this.#ready();
     this.#loaded = true;
-    addEventListener('pagehide', this.#onPageHide);
     store.read(this.#key).then(
       (data) => this.#restore(data),
       (error: unknown) => this.#restore(error),
