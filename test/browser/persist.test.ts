@@ -106,6 +106,35 @@ describe('persist: what an element shows survives a reload', () => {
     expect(page.errors()).to.deep.equal([]);
   });
 
+  it('misses nothing over a reload with share="tabs" while another page keeps the shared socket', async function () {
+    this.timeout(30000);
+    const { port, url } = await startServer();
+    const markup = (id: string) => `<ws-source id="feeds" src="${url}" share="tabs"></ws-source>
+      <ws-bind id="${id}" source="feeds" topic="chat/shared" history="20" persist select="text" mode="append"></ws-bind>`;
+    const stays = await openPage(markup('other'));
+    const reloads = await openPage(markup('log'));
+    for (let n = 1; n <= 5; n++) await say(port, 'chat/shared', `line ${n}`);
+    await until(() => entryTexts(reloads.the('#log')).length === 5, () => 'page 2 never showed 5 lines');
+
+    const publishing = (async () => {
+      for (let n = 6; n <= 35; n++) {
+        await say(port, 'chat/shared', `line ${n}`);
+        await pause(5);
+      }
+    })();
+    await pause(10);
+    await reloads.reload();
+    await publishing;
+
+    for (const [page, id] of [[reloads, '#log'], [stays, '#other']] as const) {
+      await until(() => entryTexts(page.the(id)).at(-1) === 'line 35', () => `line 35 never showed in ${id} (${entryTexts(page.the(id)).slice(-3)})`);
+    }
+    await pause(300);
+    expect(entryTexts(reloads.the('#log'))).to.deep.equal(lines(1, 35));
+    expect(entryTexts(stays.the('#other'))).to.deep.equal(lines(1, 35));
+    expect(await command('ref:connections', { port })).to.equal(1);
+  });
+
   for (const where of ['session', 'local']) {
     it(`shows a kept ticker value as stale before the socket opens (persist="${where}")`, async function () {
       this.timeout(30000);
