@@ -239,6 +239,8 @@ class Tab {
     this.#port = port;
     port.onmessage = (event: MessageEvent<TabMessage>) => this.#received(event.data);
     tabs.add(this);
+    // At once, so the tab knows a host is there.
+    this.post({ p: 1 });
   }
 
   post(message: HostMessage): void {

@@ -27,16 +27,36 @@ const classicScript = typeof document === 'undefined' ? null : (document.current
 /** This file's URL, captured at load: the worker runs the same file. */
 const scriptUrl = classicScript?.src || import.meta.url;
 
+/** How long a new shared worker has to say anything; a worker that stays silent is not a host (see `giveUp`). */
+const HOST_TIMEOUT = 5000;
+
 let port: MessagePort | undefined;
+/** Set once the shared worker failed to load or never answered: from then on every link opens its own socket. */
+let ownSockets = false;
 const links = new Map<number, TransportHandlers>();
 let nextLink = 0;
 
-/** The port to the shared worker, started on first use; undefined where `SharedWorker` is missing. */
+/** The port to the shared worker, started on first use; undefined where there is none to use. */
 function workerPort(): MessagePort | undefined {
-  if (port || typeof SharedWorker === 'undefined' || !scriptUrl) return port;
+  if (port || ownSockets || typeof SharedWorker === 'undefined' || !scriptUrl) return port;
   const worker = new SharedWorker(scriptUrl, { type: classicScript ? 'classic' : 'module', name: WORKER_NAME });
   const opened = worker.port;
+  let heard = false;
+  // A script that failed to load, or that a bundler folded into code that cannot run in a worker: this tab's links
+  // close, and their connections retry on sockets of their own.
+  const giveUp = (): void => {
+    if (heard || ownSockets) return;
+    ownSockets = true;
+    port = undefined;
+    for (const [id, handlers] of links) {
+      links.delete(id);
+      handlers.close(1006, 'the shared worker did not start');
+    }
+  };
+  worker.onerror = giveUp;
+  setTimeout(giveUp, HOST_TIMEOUT);
   opened.onmessage = ({ data }: MessageEvent<HostMessage>) => {
+    heard = true;
     if (!('l' in data)) return opened.postMessage({ p: 1 } satisfies TabMessage);
     const handlers = links.get(data.l);
     if ('t' in data) handlers?.message(data.t);
@@ -53,10 +73,10 @@ function workerPort(): MessagePort | undefined {
 
 /** The transport of a `share="tabs"` connection: a link to the shared worker, or a socket of its own without one. */
 export function createTabTransport(handlers: TransportHandlers, options: ConnectionOptions): Transport {
-  if (!workerPort()) return createWebSocketTransport(handlers);
   const id = nextLink++;
-  const post = (message: TabMessage): void => workerPort()!.postMessage(message);
+  let own: Transport | undefined;
   let open = false;
+  const post = (message: TabMessage): void => port?.postMessage(message);
   const linked: TransportHandlers = {
     open: () => (open = true) && handlers.open(),
     message: (text) => handlers.message(text),
@@ -66,17 +86,20 @@ export function createTabTransport(handlers: TransportHandlers, options: Connect
     },
   };
   return {
-    connect() {
+    connect(url) {
+      if (!workerPort()) return (own ??= createWebSocketTransport(handlers)).connect(url);
       links.set(id, linked);
       const { createTransport, ...cloneable } = options;
       post({ l: id, c: cloneable });
     },
     close(code, reason) {
+      if (own) return own.close(code, reason);
       if (!links.delete(id)) return;
       post({ l: id, x: 1 });
       linked.close(code, reason);
     },
     send(text) {
+      if (own) return own.send(text);
       if (open) post({ l: id, t: text });
       return open;
     },

@@ -198,6 +198,15 @@ describe('share="tabs": one socket for every page of the origin', () => {
     await untilCount('ref:connections', { port }, 3);
   });
 
+  it('falls back to a socket per page when the shared worker never answers', async function () {
+    this.timeout(30000);
+    const { port, url } = await startServer();
+    const pages = [];
+    for (let i = 0; i < 3; i++) pages.push(await openPage(dashboard(url), 'src', '&silent-shared-worker'));
+    for (const page of pages) await until(() => /^\d[\d,]*\.\d{2}$/.test(the(page, '#price').textContent!), 'a page never showed the price', 20000);
+    await untilCount('ref:connections', { port }, 3);
+  });
+
   for (const build of ['esm', 'iife']) {
     it(`starts the shared worker from the one-file ${build} bundle itself (npm run build first)`, async () => {
       const bundle = build === 'esm' ? '/dist/ws-bind.js' : '/dist/ws-bind.iife.js';
