@@ -18,7 +18,7 @@ import { PublishError } from '../core/topic-session.js';
 import type { TabMessage, HostMessage } from './tab-link.js';
 
 /** How often the host pings every tab; a tab silent for a whole period after a ping is gone. */
-export const PING_EVERY = 5000;
+const PING_EVERY = 5000;
 
 /** How long the host waits for an ack on a tab's behalf (each tab keeps its own `ack-timeout`). */
 const PUBLISH_TIMEOUT = 60000;
@@ -36,6 +36,7 @@ interface Shared {
 const shared = new Map<string, Shared>();
 const tabs = new Set<Tab>();
 
+/** The shared connection for these options' URLs, made on first use (with that tab's options); pair with `release`. */
 function acquire(options: ConnectionOptions): Shared {
   const key = options.urls.join(' ');
   let entry = shared.get(key);
@@ -50,10 +51,10 @@ function acquire(options: ConnectionOptions): Shared {
     shared.set(key, (entry = created));
   }
   clearTimeout(entry.timer);
-  entry.connection.start();
   return entry;
 }
 
+/** A link is gone; the last one's leaving closes the connection after the grace period, as on a page. */
 function release(entry: Shared, link: Link): void {
   entry.links.delete(link);
   if (entry.links.size > 0) return;

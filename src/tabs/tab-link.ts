@@ -53,7 +53,7 @@ function workerPort(): MessagePort | undefined {
       handlers.close(1006, 'the shared worker did not start');
     }
   };
-  worker.onerror = giveUp;
+  // Not the worker's `error` event: the one-file bundles, run as the worker, report one after the host has started.
   setTimeout(giveUp, HOST_TIMEOUT);
   opened.onmessage = ({ data }: MessageEvent<HostMessage>) => {
     heard = true;
