@@ -61,6 +61,6 @@ export default defineConfig(
   },
   {
     files: ['bench/pages/**/*.js', 'test/browser/**/*.js'],
-    languageOptions: { globals: { ...globals.browser } },
+    languageOptions: { globals: { ...globals.browser, ...globals.sharedworker } },
   },
 );

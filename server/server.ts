@@ -43,6 +43,8 @@ export interface ReferenceServer {
   connectionCount(): number;
   /** Open connections, the topic subscriptions they hold, and messages handled in and queued out since start. */
   stats(): Readonly<ServerStats>;
+  /** Subscriptions to `topic` held right now (a connection holds at most one per topic). */
+  subscriptionCount(topic: string): number;
   /** Closes every connection with 1001 and stops listening. */
   close(): Promise<void>;
 }
@@ -103,6 +105,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
     dropConnections: () => wss.clients.forEach((ws) => ws.terminate()),
     connectionCount: () => wss.clients.size,
     stats: () => ({ ...hub.context.stats }),
+    subscriptionCount: (topic) => hub.context.router.count(topic),
     async close() {
       http.off('upgrade', onUpgrade);
       await closeSockets(wss);

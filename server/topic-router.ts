@@ -38,6 +38,11 @@ export class TopicRouter {
     routed.subscribers.add(subscriber);
   }
 
+  /** How many subscribers `topic` has in this process (one per connection that subscribes to it). */
+  count(topic: string): number {
+    return this.topics.get(topic)?.subscribers.size ?? 0;
+  }
+
   /** Stops delivering `topic` to `subscriber`. */
   remove(topic: string, subscriber: TopicSubscriber): void {
     const routed = this.topics.get(topic);

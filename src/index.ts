@@ -3,6 +3,8 @@
  * WebSocket and SSE data. Importing this module registers every element
  * (only where `customElements` exists, and never twice).
  */
+// First, so that in the shared worker (which runs this same file) the host starts before any module that needs a DOM.
+import './tabs/tab-link.js';
 import { WsBindElement } from './elements/ws-bind.js';
 import { WsSendElement } from './elements/ws-send.js';
 import { WsSourceElement } from './elements/ws-source.js';

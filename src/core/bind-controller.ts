@@ -12,6 +12,7 @@ import { errorMessage, type WsErrorDetail } from './errors.js';
 import type { Formatter } from './format.js';
 import { KeyedEntries } from './keyed-entries.js';
 import { MISSING, type PathSegment } from './path.js';
+import type { Position } from './protocol.js';
 import { addsEntries, NOTHING, WRITERS, type Mode, type View } from './render.js';
 import { scheduler, type FrameTarget, type FrameWork } from './scheduler.js';
 import { clearContent, copyContent, writeText } from './content.js';
@@ -47,6 +48,8 @@ export interface BindEvents {
   failed(detail: WsErrorDetail): void;
   /** The settings cannot work on this connection (a topic on an SSE source); undefined clears it. */
   linkFault(message: string | undefined): void;
+  /** A message yielded `value` (what `persist` keeps). */
+  accepted?(value: unknown): void;
 }
 
 /** Binds one element to its connection and writes what arrives. */
@@ -65,6 +68,9 @@ export class BindController implements FrameTarget, View {
   #hasContent = false;
   #renderPending = false;
   #trend: string | undefined;
+  /** Where what `restore` showed was rendered: the first binding resumes from there. */
+  #restoredAt: Position | undefined;
+  #restored = false;
   #clock: ReturnType<typeof setInterval> | undefined;
   #connectionOpens: Connection | undefined;
   /** `mode="keyed"`: the entries so far. */
@@ -117,6 +123,24 @@ export class BindController implements FrameTarget, View {
 
   get hasContent(): boolean {
     return this.#hasContent;
+  }
+
+  /** True when every message adds an entry (append, prepend) rather than replacing the value. */
+  get addsEntries(): boolean {
+    return this.#settings !== undefined && addsEntries(this.#settings.mode);
+  }
+
+  /** The position of the last event shown (topic mode). */
+  get position(): Position | undefined {
+    return this.#binding?.position ?? this.#restoredAt;
+  }
+
+  /** Shows what `persist` kept (values, or entries oldest first) as stale until fresh data arrives; `pos` is where it was. */
+  restore(values: readonly unknown[], pos: Position | undefined): void {
+    this.#restoredAt = pos;
+    this.#restored = values.length > 0;
+    this.#state = this.#restored ? 'stale' : this.#state;
+    for (const value of values) this.#accept(value, MISSING, undefined);
   }
 
   text(value: unknown): string {
@@ -186,11 +210,17 @@ export class BindController implements FrameTarget, View {
     const needsSocket = settings?.binding.topic !== undefined && connection?.receiveOnly;
     this.#events.linkFault(needsSocket ? `topic "${settings.binding.topic}" needs a WebSocket source: SSE is raw mode only` : undefined);
     if (connection && settings && !needsSocket) {
-      this.#binding = new Binding(settings.binding, {
-        bindingValue: (value, data, message) => this.#accept(value, data, message),
+      // A new binding on the same topic resumes where the element is, so a replay shows nothing twice.
+      const resumeAt = previous?.topic === settings.binding.topic ? previous?.position : undefined;
+      const since = resumeAt ?? this.#restoredAt ?? settings.binding.since;
+      this.#binding = new Binding({ ...settings.binding, since }, {
+        bindingValue: (value, data, message) => {
+          this.#accept(value, data, message);
+          this.#events.accepted?.(value);
+        },
         bindingState: (state) => this.#stateChanged(state),
         bindingFailed: (detail) => this.#events.failed(detail),
-      }, this.#hasContent || this.#latestData !== MISSING);
+      }, this.#hasContent || this.#restored || this.#latestData !== MISSING);
       connection.add(this.#binding);
     }
     if (previous) this.#drop(previous, connection);

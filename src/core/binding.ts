@@ -102,6 +102,11 @@ export class Binding implements ConnectionSubscriber {
     clearTimeout(this.#staleTimer);
   }
 
+  /** The position of the last event this element applied (topic mode), else its `since`. */
+  get position(): Position | undefined {
+    return this.#mark;
+  }
+
   /** The binding's state now. */
   get state(): BindingState {
     if (!this.#hasValue) return 'waiting';

@@ -9,9 +9,11 @@
 import type { WsErrorDetail } from './errors.js';
 import type { WsCloseDetail, WsMessageDetail } from './events.js';
 import { Heartbeat } from './heartbeat.js';
+import { LateJoins, type Joiner } from './late-joins.js';
 import { watchPage, whenOnline } from './page-lifecycle.js';
 import {
   earliestPosition,
+  isAtOrBefore,
   readServerMessage,
   unpackFrame,
   type MessageId,
@@ -45,6 +47,8 @@ export interface ConnectionOptions extends ReconnectOptions {
   tokenParam?: string;
   /** Where to fetch the token before every (re)connect and again before it expires. */
   tokenUrl?: string;
+  /** Makes the link instead of a socket of its own (`share="tabs"`: a port to the shared worker). */
+  createTransport?: (handlers: TransportHandlers) => Transport;
 }
 
 /** A subscriber that also hears about its link and its topic. */
@@ -72,6 +76,11 @@ function decodeFrame(text: string): unknown {
 
 /** A raw send waiting for an open socket, and who learns when it left (true) or was dropped (false). */
 interface QueuedSend { text: string; handed(sent: boolean): void }
+/** True when a subscriber joining a topic already received asks for events the connection has passed. */
+function wantsReplay({ since, history }: ConnectionSubscriber, pos: Position | undefined): boolean {
+  if (since !== undefined) return pos === undefined || !isAtOrBefore(pos, since);
+  return (history ?? 0) > 0;
+}
 
 const NO_RETRY: RetryDecision = { willRetry: false, retryIn: 0 };
 const AT_ONCE: RetryDecision = { willRetry: true, retryIn: 0 };
@@ -91,6 +100,7 @@ export class Connection extends EventTarget {
   readonly #queue: RawQueue<QueuedSend>;
   readonly #heartbeat: Heartbeat | undefined;
   readonly #transport: Transport;
+  readonly #joins = new LateJoins<ConnectionSubscriber>();
   #state: ConnectionState = 'closed';
   #socketOpen = false;
   /** The decision for a close this connection causes itself (a replaced socket), taken by the next `close`. */
@@ -112,8 +122,15 @@ export class Connection extends EventTarget {
       send: (message) => this.#transport.send(JSON.stringify(message)),
       welcomed: () => this.#becameOpen(),
       request: (name) => this.#requestOf(name),
-      data: (name, data, message) => this.router.routeTopic(name, data, message, message.pos),
-      topicChanged: (name, change) => this.#eachSubscriber(name, (subscriber) => subscriber.topicChanged(change)),
+      data: (name, data, message) => {
+        this.router.routeTopic(name, data, message, message.pos);
+        this.#joins.hold(name, data, message, message.pos);
+      },
+      replayed: (name, data, message) => {
+        const joiner = this.#joins.current(name);
+        if (joiner) this.router.deliverTo(joiner, data, message, message.pos);
+      },
+      topicChanged: (name, change) => this.#topicChanged(name, change),
       topicFailed: (name, detail) => this.#eachSubscriber(name, (subscriber) => subscriber.topicFailed(detail)),
       error: (detail) => {
         // An expired token with a `token-url`: fetch a fresh one and re-authenticate on this socket.
@@ -128,7 +145,8 @@ export class Connection extends EventTarget {
       message: (text) => this.#received(text),
       close: (code, reason) => this.#socketClosed(code, reason),
     };
-    this.#transport = options.transport === 'sse' ? createEventSourceTransport(handlers) : createWebSocketTransport(handlers);
+    this.#transport = options.createTransport?.(handlers)
+      ?? (options.transport === 'sse' ? createEventSourceTransport(handlers) : createWebSocketTransport(handlers));
   }
 
   /** `connecting | open | reconnecting | failed | closed`. */
@@ -215,13 +233,25 @@ export class Connection extends EventTarget {
     return this.#session.publish(message, timeout);
   }
 
-  /** Adds an element's subscriber; in topic mode subscribes to its topic if new, else catches it up. */
+  /** The last position applied on a topic. */
+  positionOf(topic: string): Position | undefined {
+    return this.#session.memoryOf(topic)?.pos;
+  }
+
+  /**
+   * Adds an element's subscriber; in topic mode subscribes to its topic if new, else catches it up: the current state,
+   * or on an event topic its own `history` or `since` replay through a repeated `subscribe` (SPEC 4.1).
+   */
   add(subscriber: ConnectionSubscriber): void {
-    this.router.add(subscriber);
-    subscriber.linkChanged(this.#state === 'open');
     const { topic } = subscriber;
+    const memory = topic === undefined ? undefined : this.#session.memoryOf(topic);
+    subscriber.linkChanged(this.#state === 'open');
+    if (memory && !memory.isState && wantsReplay(subscriber, memory.pos)) {
+      const behindOwn = this.#session.awaitsAnswer(topic!);
+      if (this.#session.resubscribe(topic!, subscriber)) return this.#joins.wait(topic!, subscriber, behindOwn);
+    }
+    this.router.add(subscriber);
     if (topic === undefined) return;
-    const memory = this.#session.memoryOf(topic);
     if (!memory) return this.#session.subscribe(topic);
     if (memory.isState && memory.state !== undefined) this.router.deliverTo(subscriber, memory.state, undefined, memory.pos);
     if (memory.confirmed) subscriber.topicChanged('subscribed');
@@ -229,9 +259,9 @@ export class Connection extends EventTarget {
 
   /** Removes a subscriber; unsubscribes from a topic nobody reads any more. */
   remove(subscriber: ConnectionSubscriber): void {
-    this.router.delete(subscriber);
+    if (!this.#joins.leave(subscriber)) this.router.delete(subscriber);
     const { topic } = subscriber;
-    if (topic !== undefined && this.router.subscribersOf(topic).length === 0) this.#session.unsubscribe(topic);
+    if (topic !== undefined && this.router.subscribersOf(topic).length === 0 && !this.#joins.waiting(topic)) this.#session.unsubscribe(topic);
   }
 
   // ---- the socket's life ------------------------------------------------------
@@ -248,6 +278,7 @@ export class Connection extends EventTarget {
 
   #socketClosed(code: number, reason: string): void {
     this.#socketOpen = false;
+    for (const joiner of this.#joins.takeAll()) this.#joined(joiner);
     this.#heartbeat?.stop();
     this.#session.closed(code);
     const decision = this.#state === 'closed' ? NO_RETRY : (this.#planned ?? this.#policy.afterClose(code));
@@ -359,6 +390,22 @@ export class Connection extends EventTarget {
       history = Math.max(history, subscriber.history ?? 0);
     }
     return { since, history };
+  }
+
+  /** The server confirmed or reset a topic: for a late joiner's own `subscribe`, only that joiner hears it. */
+  #topicChanged(name: string, change: 'subscribed' | 'reset'): void {
+    const joiner = this.#joins.current(name);
+    if (joiner && change === 'reset') return joiner.topicChanged(change);
+    const answered = change === 'subscribed' ? this.#joins.answered(name) : undefined;
+    if (answered) return this.#joined(answered, 'subscribed');
+    this.#eachSubscriber(name, (subscriber) => subscriber.topicChanged(change));
+  }
+
+  /** A late joiner's replay is over: it joins the router with the live messages it held. */
+  #joined({ subscriber, held }: Joiner<ConnectionSubscriber>, change?: 'subscribed'): void {
+    this.router.add(subscriber);
+    for (const [data, message, pos] of held) this.router.deliverTo(subscriber, data, message, pos);
+    if (change) subscriber.topicChanged(change);
   }
 
   #eachSubscriber(name: string, action: (subscriber: ConnectionSubscriber) => void): void {

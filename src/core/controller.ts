@@ -68,7 +68,8 @@ export class ConnectionController {
 
   /** Re-reads `source` and `src`; moves the element if they now name another connection. */
   update(): void {
-    if (!this.#host.isConnected) return;
+    // Attribute callbacks of an upgrade come before `hostConnected`: the element connects only once that runs.
+    if (!this.#host.isConnected || !this.#listening) return;
     const sourceId = this.#host.getAttribute('source');
     if (sourceId !== null) return this.#useSource(sourceId);
     const src = this.#host.getAttribute('src');

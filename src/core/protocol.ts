@@ -265,7 +265,7 @@ function isOffset(pos: string, from: number): boolean {
 }
 
 /** True when `pos` is a position `EPOCH:OFFSET`. */
-function isPosition(pos: string): boolean {
+export function isPosition(pos: string): boolean {
   return offsetStart(pos) > 0;
 }
 

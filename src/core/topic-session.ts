@@ -32,6 +32,8 @@ export interface TopicSessionHost {
   request(name: string): { since?: Position; history?: number };
   /** A data message applied to element topic `name`; `data` is what its subscribers read. */
   data(name: string, data: unknown, message: TopicDataMessage): void;
+  /** A data message at or before what element topic `name` applied: a late joiner's replay (SPEC 4.1). */
+  replayed?(name: string, data: unknown, message: TopicDataMessage): void;
   /** The server confirmed element topic `name`, or reset it (data may be missing). */
   topicChanged(name: string, change: 'subscribed' | 'reset'): void;
   /** The server refused element topic `name`, or does not speak the protocol. */
@@ -169,6 +171,23 @@ export class TopicSession {
     else this.#watchForWelcome();
   }
 
+  /**
+   * Asks again for element topic `name`, already subscribed on this socket, with one late joiner's `since` or
+   * `history` (SPEC 4.1: the server replays and answers `subscribed` again); false before `welcome`, when the
+   * coming `subscribe` will carry it anyway.
+   */
+  resubscribe(name: string, { since, history }: { since?: Position; history?: number }): boolean {
+    if (!this.#welcomed || !this.#topics.has(name)) return false;
+    this.#host.send({ type: 'subscribe', topic: this.#wireTopic(name), ...(since !== undefined ? { since } : { history }) });
+    return true;
+  }
+
+  /** True while this socket's `subscribe` of element topic `name` has had no answer. */
+  awaitsAnswer(name: string): boolean {
+    const memory = this.#topics.get(name);
+    return memory !== undefined && memory.sentOn === this.#socket && !memory.confirmed;
+  }
+
   /** Stops receiving element topic `name`. */
   unsubscribe(name: string): void {
     if (!this.#topics.delete(name) || !this.#welcomed) return;
@@ -215,7 +234,9 @@ export class TopicSession {
 
   #applyTo(name: string, message: TopicDataMessage): void {
     const memory = this.#topics.get(name);
-    if (memory?.apply(message)) this.#host.data(name, memory.dataOf(message), message);
+    if (!memory) return;
+    if (memory.apply(message)) this.#host.data(name, memory.dataOf(message), message);
+    else this.#host.replayed?.(name, memory.dataOf(message), message);
   }
 
   #serverError(message: ErrorMessage): void {

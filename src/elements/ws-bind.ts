@@ -14,11 +14,14 @@ import { parsePath } from '../core/path.js';
 import { MODES, type Mode } from '../core/render.js';
 import { DEFAULT_ENTRY_LIMIT } from '../core/scheduler.js';
 import { compileTemplate, type TemplateRenderer } from '../template/compile.js';
+import { PersistController, storeFor } from '../persist/persist-controller.js';
+import type { KeptStore } from '../persist/storage.js';
 
 /** Attributes whose change rebuilds the binding; `src` and `source` move the connection instead. */
 const CONFIG_ATTRIBUTES = [
   'topic', 'select', 'match', 'format', 'locale', 'currency', 'digits', 'mode', 'limit',
   'stale-after', 'announce', 'announce-every', 'history', 'since', 'key', 'remove', 'first', 'clear-on', 'template',
+  'persist',
 ];
 
 /** Every default of `<ws-bind>`'s attributes. */
@@ -52,6 +55,7 @@ const DEFAULTS = { mode: 'replace', format: 'text', announceEvery: 5000 } as con
  * @attr announce-every - ms between announcements (default 5000).
  * @attr history - Topic mode: also receive up to N latest past events on joining.
  * @attr since - Topic mode: the position the children were rendered at; subscribe from there.
+ * @attr persist - Keep what is shown (and the topic position) under the element's `id`: `session` (default, this tab) or `local` (every tab); shown as stale on the next load.
  * @attr state - Reflected: waiting, live, stale or error.
  * @attr stale - Reflected: present exactly when the state is stale.
  * @attr data-trend - Reflected: up, down or same when a numeric value changes.
@@ -83,6 +87,7 @@ export class WsBindElement extends ElementBase {
     written: (value, previous) => this.#written(value, previous),
     failed: (detail) => emit(this, 'ws-error', detail),
     linkFault: (message) => this.#faults.set('link', message),
+    accepted: (value) => this.#persist.accepted(value),
   });
   readonly #connection = new ConnectionController(this, {
     attach: (connection) => {
@@ -92,6 +97,9 @@ export class WsBindElement extends ElementBase {
     detach: (connection) => this.#bind.detach(connection),
     fault: (message) => this.#faults.set('source', message),
   });
+  readonly #persist = new PersistController(this, this.#bind, () => this.#connection.hostConnected());
+  /** Where `persist` keeps the content, as last configured. */
+  #keptIn: KeptStore | undefined;
   /** The `<template>` the settings were read with, so a template parsed later is noticed. */
   #template: HTMLTemplateElement | undefined;
   #templateWatch: MutationObserver | undefined;
@@ -112,7 +120,7 @@ export class WsBindElement extends ElementBase {
   connectedCallback(): void {
     this.#faults.guard(() => {
       this.#configure();
-      this.#connection.hostConnected();
+      this.#persist.hostConnected(this.#keptIn);
       // Children the parser adds after the start tag (a `<template>`) are read when they arrive.
       this.#stopParsingWatch = whileParsing(this, () => this.#faults.guard(() => this.#findTemplate() !== this.#template && this.#configure()));
       this.#showState();
@@ -122,6 +130,7 @@ export class WsBindElement extends ElementBase {
   disconnectedCallback(): void {
     this.#faults.guard(() => {
       this.#connection.hostDisconnected();
+      this.#persist.hostDisconnected();
       this.#bind.stop();
       this.#templateWatch?.disconnect();
       this.#stopParsingWatch?.();
@@ -159,6 +168,7 @@ export class WsBindElement extends ElementBase {
     const format = this.getAttribute('format') || DEFAULTS.format;
     const digits = this.getAttribute('digits');
     const template = this.#watchTemplate(mode === 'html' ? undefined : this.#findTemplate());
+    this.#keptIn = storeFor(this);
     return {
       binding: {
         topic: this.getAttribute('topic') ?? undefined,

@@ -7,11 +7,12 @@ import { ConfigError } from '../core/errors.js';
 import { emit } from '../core/events.js';
 import { Faults } from '../core/faults.js';
 import { GRACE_PERIOD } from '../core/registry.js';
+import { createTabTransport } from '../tabs/tab-link.js';
 
 /** Attributes whose change replaces the connection; `token` alone is used from the next (re)connect. */
 const CONNECTION_ATTRIBUTES = [
   'src', 'transport', 'heartbeat', 'heartbeat-message', 'queue', 'min-delay', 'max-delay', 'max-retries', 'token-param',
-  'token-url', 'hello',
+  'token-url', 'hello', 'share',
 ];
 
 /** Every default of `<ws-source>`'s attributes. */
@@ -41,6 +42,7 @@ const FORWARDED: Record<string, string> = {
  * @attr min-delay - First reconnect delay in ms (default 500).
  * @attr max-delay - Longest reconnect delay in ms (default 10000).
  * @attr max-retries - Reconnect attempts before `failed` (default unlimited).
+ * @attr share - `tabs`: every tab of this origin with the same `src` and `share="tabs"` uses one socket, held by a shared worker.
  * @attr state - Reflected: connecting, open, reconnecting, failed, closed or error.
  * @fires ws-open - The connection opened (in topic mode: `welcome` arrived).
  * @fires ws-close - The connection closed; detail `{code, reason, willRetry, retryIn}`.
@@ -156,7 +158,10 @@ export class WsSourceElement extends ElementBase {
     if (src === null || src.trim() === '') throw new ConfigError('needs a src attribute');
     const transport = this.getAttribute('transport') || DEFAULTS.transport;
     if (transport !== 'ws' && transport !== 'sse') throw new ConfigError(`unknown transport "${transport}" (expected ws or sse)`);
-    return {
+    const share = this.getAttribute('share');
+    if (share !== null && share !== 'tabs') throw new ConfigError(`unknown share "${share}" (expected tabs)`);
+    if (share && transport === 'sse') throw new ConfigError('share="tabs" needs a WebSocket source, not sse');
+    const options: ConnectionOptions = {
       urls: resolveSources(src, transport),
       transport,
       minDelay: numberAttribute(this, 'min-delay', DEFAULTS.minDelay),
@@ -170,6 +175,8 @@ export class WsSourceElement extends ElementBase {
       tokenUrl: this.getAttribute('token-url') ?? undefined,
       hello: readHello(this.getAttribute('hello')),
     };
+    if (share) options.createTransport = (handlers) => createTabTransport(handlers, options);
+    return options;
   }
 
   #showState(): void {

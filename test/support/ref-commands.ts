@@ -3,7 +3,7 @@
  * `ref:start {options?}` → {port, url}; `ref:stop {port}`; `ref:restart {port}`
  * (a new server on the same port: fresh epoch, no sessions); `ref:drop {port}`
  * (drop every socket without a close frame); `ref:publish {port, topic, data}`
- * → {pos}; `ref:connections {port}` → number.
+ * → {pos}; `ref:connections {port}` → number; `ref:subscriptions {port, topic}` → number.
  */
 import { createServer, type ReferenceServer, type ServerOptions } from '../../server/server.js';
 import { addCommand } from './wtr-servers.js';
@@ -49,6 +49,8 @@ function registerCommands(): void {
   addCommand('ref:publish', async (payload) => ({ pos: await running(payload).publish(String(payload.topic), payload.data) }));
 
   addCommand('ref:connections', (payload) => running(payload).connectionCount());
+
+  addCommand('ref:subscriptions', (payload) => running(payload).subscriptionCount(String(payload.topic)));
 }
 
 // wtr-servers.ts imports this module before its own body has run, so its command table exists only one microtask later.
