@@ -13,10 +13,14 @@ import {
   type AuthMessage,
   type ClientMessage,
   type ErrorCode,
+  type FailMessage,
   type Position,
+  type ProgressMessage,
   type PublishMessage,
+  type ResultMessage,
   type SubscribeMessage,
   type UnsubscribeMessage,
+  type WorkMessage,
 } from '../src/core/protocol.js';
 import type { Broker } from './broker/broker.js';
 import type { FeedCatalog } from './feeds/catalog.js';
@@ -25,6 +29,7 @@ import { Outbox } from './outbox.js';
 import type { Session, SessionHolder, SessionStore } from './sessions.js';
 import type { ServerStats } from './stats.js';
 import { Subscription } from './subscription.js';
+import type { TaskDispatcher, TaskWorker } from './task-dispatcher.js';
 import { TokenBucket } from './token-bucket.js';
 import type { TopicRouter } from './topic-router.js';
 import { entryText, errorText, messageText, PONG_TEXT, snapshotText } from './wire.js';
@@ -44,6 +49,7 @@ export interface ConnectionContext {
   sessions: SessionStore;
   feeds: FeedCatalog;
   router: TopicRouter;
+  tasks: TaskDispatcher;
 }
 
 /** A frame that could not be decoded; it waits in the queue so answers keep the order of frames. */
@@ -57,7 +63,7 @@ interface CatchUp {
   recovered: boolean;
 }
 
-export class Connection implements SessionHolder {
+export class Connection implements SessionHolder, TaskWorker {
   private session: Session | undefined;
   private welcomed = false;
   private closed = false;
@@ -99,6 +105,11 @@ export class Connection implements SessionHolder {
     this.closingByServer = true;
     this.socket.close(code, reason);
     this.endAfter(CLOSE_GRACE_MS, () => this.socket.terminate());
+  }
+
+  /** Hands this connection a task of a queue it works on. */
+  sendTask(text: string): void {
+    this.outbox.push(text);
   }
 
   private receive(data: RawData, isBinary: boolean): void {
@@ -147,10 +158,29 @@ export class Connection implements SessionHolder {
       case 'ping':
         return this.outbox.push(PONG_TEXT);
       case 'work':
-        return this.refuse('unknown-topic', `no task queue "${message.topic}" on this server`, message);
+        return this.work(message);
       default:
-        return this.refuse('invalid', `no task ${JSON.stringify(message.id)} is running here`, message);
+        return this.taskReport(message);
     }
+  }
+
+  // ---- tasks -----------------------------------------------------------------
+
+  private work(message: WorkMessage): void {
+    if (!this.context.feeds.resolve(message.topic)?.taskQueue) {
+      return this.refuse('unknown-topic', `no task queue "${message.topic}" on this server`, message);
+    }
+    this.context.tasks.offer(this, message.topic, message.concurrency);
+  }
+
+  private taskReport(message: ProgressMessage | ResultMessage | FailMessage): void {
+    const { tasks } = this.context;
+    const refusal = message.type === 'progress'
+      ? tasks.progress(this, message.id, message.value)
+      : message.type === 'result'
+        ? tasks.result(this, message.id, message.data)
+        : tasks.fail(this, message.id, message.error);
+    if (refusal) this.refuse(refusal.code, refusal.message, message);
   }
 
   // ---- sessions ------------------------------------------------------------
@@ -298,6 +328,7 @@ export class Connection implements SessionHolder {
     clearTimeout(this.timer);
     this.context.stats.connections--;
     this.queue = [];
+    this.context.tasks.disconnected(this);
     for (const subscription of this.subscriptions?.values() ?? []) this.cancel(subscription);
     const session = this.session;
     this.session = undefined;

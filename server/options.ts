@@ -46,6 +46,12 @@ export interface ServerOptions {
   feeds: string[];
   /** Extra event topics that only the server publishes to (embedders, tests). */
   topics: string[];
+  /** Milliseconds a worker has for one attempt at a task before it goes back to the queue. */
+  taskDeadline: number;
+  /** Attempts a task gets (worker gone, failed, deadline passed) before it fails for good. */
+  taskAttempts: number;
+  /** Tasks that may wait per `tasks/<name>` queue; then `submit` rejects. */
+  maxQueuedTasks: number;
 }
 
 /** The defaults SPEC section 5 gives. */
@@ -68,8 +74,11 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   clockInterval: 1000,
   tickerInterval: 500,
   metricsInterval: 1000,
-  feeds: ['clock', 'ticker', 'metrics', 'chat', 'inbox', 'votes', 'faces', 'firehose'],
+  feeds: ['clock', 'ticker', 'metrics', 'chat', 'inbox', 'votes', 'faces', 'firehose', 'tasks', 'mandelbrot'],
   topics: [],
+  taskDeadline: 30000,
+  taskAttempts: 3,
+  maxQueuedTasks: 10000,
 });
 
 /** How one option is written on the command line. */
@@ -102,6 +111,9 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
   { name: 'metricsInterval', flag: 'metrics-interval', kind: 'number', help: 'ms between metrics samples' },
   { name: 'feeds', flag: 'feeds', kind: 'list', help: 'feeds to serve (repeat or comma-separate)' },
   { name: 'topics', flag: 'topic', kind: 'list', help: 'extra server-published event topic (repeatable)' },
+  { name: 'taskDeadline', flag: 'task-deadline', kind: 'number', help: 'ms a worker has for one task attempt' },
+  { name: 'taskAttempts', flag: 'task-attempts', kind: 'number', help: 'attempts per task before it fails for good' },
+  { name: 'maxQueuedTasks', flag: 'max-queued-tasks', kind: 'number', help: 'tasks waiting per tasks/<name> queue, then submit rejects' },
 ];
 
 /** Fills the options left out with their defaults, checks the numbers and reads a lone string as a one-item list. */

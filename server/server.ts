@@ -8,13 +8,15 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, type Json, type Position } from '../src/core/protocol.js';
-import type { Broker } from './broker/broker.js';
+import type { Broker, TaskQueue } from './broker/broker.js';
 import { MemoryBroker } from './broker/memory.js';
 import { Connection, type ConnectionContext } from './connection.js';
 import { FeedCatalog } from './feeds/catalog.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { SessionStore, type Session } from './sessions.js';
 import { ServerStats } from './stats.js';
+import { TaskDispatcher, type SubmitOptions } from './task-dispatcher.js';
+import { isTaskTopic } from './feeds/tasks.js';
 import { TopicRouter } from './topic-router.js';
 
 export type { ServerOptions } from './options.js';
@@ -28,6 +30,11 @@ export interface ReferenceServer {
   readonly url: string;
   /** Publishes from the server side: an event, or a merge patch on a state topic; resolves to its position. */
   publish(topic: string, data: unknown): Promise<Position>;
+  /**
+   * Queues a task on `tasks/<name>` for the `<ws-worker>` browsers; resolves to a worker's output, rejects after the
+   * last failed attempt (with every reason) or at once when `--max-queued-tasks` tasks already wait.
+   */
+  submit(topic: string, input: unknown, options?: Pick<SubmitOptions, 'deadline' | 'attempts'>): Promise<unknown>;
   /** Drops every client socket without a close frame, as a network fault would (tests of reconnects). */
   dropConnections(): void;
   /** Client sockets open right now. */
@@ -80,6 +87,7 @@ export async function createServer(
       return `ws://${name}:${port}${settings.path}`;
     },
     publish: (topic, data) => hub.publish(topic, data as Json),
+    submit: (topic, input, submitOptions) => hub.submit(topic, input, submitOptions),
     dropConnections: () => wss.clients.forEach((ws) => ws.terminate()),
     connectionCount: () => wss.clients.size,
     async close() {
@@ -97,13 +105,20 @@ class Hub {
 
   constructor(private readonly options: ServerOptions) {
     const stats = new ServerStats();
-    const broker: Broker = new MemoryBroker();
+    const broker: Broker & TaskQueue = new MemoryBroker();
     const sessions = new SessionStore(options.resumeWindow, (session) => this.sessionEnded(session));
+    const tasks = new TaskDispatcher({
+      queue: broker,
+      stats,
+      defaults: options,
+      publish: (topic, event) => broker.append(topic, event, options.history),
+      report: reportFault,
+    });
     const feeds = new FeedCatalog(
-      { broker, options, stats, hasSession: (id) => sessions.has(id), report: reportFault },
+      { broker, options, stats, tasks, hasSession: (id) => sessions.has(id), report: reportFault },
       options.feeds,
     );
-    this.context = { options, stats, broker, sessions, feeds, router: new TopicRouter(broker) };
+    this.context = { options, stats, broker, sessions, feeds, tasks, router: new TopicRouter(broker) };
   }
 
   /** Serves an upgraded socket; a wrong `token=` in the query closes it with 1008. */
@@ -124,7 +139,20 @@ class Hub {
     return (await broker.append(topic, data, spec?.history ?? this.options.history)).pos;
   }
 
+  /** Queues a task after checking its topic and input (JSON, within `--max-frame` once sent). */
+  async submit(topic: string, input: unknown, options: Pick<SubmitOptions, 'deadline' | 'attempts'> = {}): Promise<unknown> {
+    const { feeds, tasks } = this.context;
+    if (!isTaskTopic(topic) || !feeds.resolve(topic)?.taskQueue) {
+      throw new Error(`"${topic}" is not a task queue: name one tasks/<name> (with the tasks feed served)`);
+    }
+    const text = JSON.stringify(input);
+    if (text === undefined) throw new TypeError('a task\'s input must be a JSON value');
+    if (text.length > this.options.maxFrame) throw new RangeError(`a task's input of ${text.length} bytes exceeds --max-frame ${this.options.maxFrame}`);
+    return tasks.submit(topic, JSON.parse(text) as Json, options);
+  }
+
   async close(): Promise<void> {
+    this.context.tasks.close();
     this.context.feeds.stop();
     this.context.sessions.endAll();
     await this.context.broker.close();

@@ -3,7 +3,8 @@
  * `metricsInterval` ms (default one second):
  * `{"cpu": share of one core (0.25 = 25 %; `format="percent"` shows it), "memory": RSS bytes, "heap": heap used bytes,
  * "lag": mean event-loop delay in ms, "connections": open sockets,
- * "messagesPerSecond": client and server messages handled per second}`.
+ * "messagesPerSecond": client and server messages handled per second,
+ * "lateResults": task results ignored since start because their task had been reassigned}`.
  * Its history lets a sparkline start with the recent past.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -31,6 +32,7 @@ export const metricsFeed: FeedFactory = (context) => {
       lag: Math.round((Number.isNaN(lag.mean) ? 0 : lag.mean) / 1e4) / 100,
       connections: context.stats.connections,
       messagesPerSecond: Math.round((handled - messages) / seconds),
+      lateResults: context.stats.lateResults,
     };
     cpu = process.cpuUsage();
     at = now;
