@@ -122,11 +122,11 @@ export class TaskRunner implements TaskMember {
     worker.onmessage = ({ data }: MessageEvent<{ progress?: number; result?: unknown; error?: string }>) => {
       if ('progress' in data) return this.#progress(id, data.progress as number);
       if ('result' in data) return this.#finished(id, data.result);
-      this.#failed(id, data.error ?? 'the task failed');
+      this.#failed(id, this.#release(id), data.error ?? 'the task failed');
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      this.#failed(id, event.message || `${settings.module} could not be loaded`, true);
+      this.#failed(id, this.#release(id), event.message || `${settings.module} could not be loaded`, true);
     };
     worker.postMessage({ module: settings.module, input });
     this.#events.started(id, input);
@@ -165,7 +165,7 @@ export class TaskRunner implements TaskMember {
     try {
       data = JSON.parse(JSON.stringify(output) ?? 'undefined') as Json;
     } catch (error) {
-      return this.#failed(id, `the output is not JSON: ${errorMessage(error)}`, false, task);
+      return this.#failed(id, task, `the output is not JSON: ${errorMessage(error)}`);
     }
     this.#idle.push(task.worker);
     this.done++;
@@ -174,10 +174,11 @@ export class TaskRunner implements TaskMember {
     this.#next();
   }
 
-  #failed(id: MessageId, error: string, broken = false, released = this.#release(id)): void {
-    if (!released) return;
-    if (broken) released.worker.terminate();
-    else this.#idle.push(released.worker);
+  /** A task that was running (`task`, undefined when it was already cancelled) failed; a `broken` worker is not reused. */
+  #failed(id: MessageId, task: RunningTask | undefined, error: string, broken = false): void {
+    if (!task) return;
+    if (broken) task.worker.terminate();
+    else this.#idle.push(task.worker);
     this.failed++;
     this.#group?.send({ type: 'fail', id, error });
     this.#events.failed(id, error);

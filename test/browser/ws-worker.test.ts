@@ -122,6 +122,21 @@ describe('<ws-worker>', function () {
     expect(Number(a.getAttribute('failed')) + Number(b.getAttribute('failed'))).to.equal(3);
   });
 
+  it('cancels running tasks when the connection drops, and offers itself again after the reconnect', async () => {
+    const container = mount(`<ws-worker src="${server.url}" topic="tasks/test" module="${TEST_MODULE}"></ws-worker>`);
+    const worker = find<WsWorkerElement>(container, 'ws-worker');
+    const started = recordEvents(worker, 'ws-task');
+    await untilState(worker, 'idle');
+    await pause(300);
+    const outcome = submit('tasks/test', { n: 5, sleep: 1500 });
+    await waitUntil(() => worker.running === 1, 'the task never started', slowly);
+    await executeServerCommand('ref:drop', { port: server.port });
+    await waitUntil(() => worker.running === 0, 'the running task was not cancelled', slowly);
+    expect((await outcome).output).to.deep.include({ n: 5 });
+    expect(started.length).to.equal(2, 'the server handed the task out again after the reconnect');
+    expect(worker.done).to.equal(1);
+  });
+
   it('refuses a module from another origin with a config ws-error, and runs it once allow-origins lists it', async () => {
     const container = mount(`<ws-worker src="${server.url}" topic="tasks/test"></ws-worker>`);
     const worker = find<WsWorkerElement>(container, 'ws-worker');
