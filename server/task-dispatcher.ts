@@ -73,7 +73,12 @@ interface Assignment {
   readonly slot: WorkerSlot;
   readonly startedAt: number;
   readonly timer: NodeJS.Timeout;
+  /** When its progress was last published. */
+  progressAt: number;
 }
+
+/** Progress of one task is published at most this often: a worker reporting every row does not flood the topic. */
+const PROGRESS_EVERY_MS = 100;
 
 /** The submitter waiting for a task's outcome. */
 interface Submission {
@@ -135,10 +140,13 @@ export class TaskDispatcher {
     this.pump(topic);
   }
 
-  /** A worker's `progress` for a task it runs; published on the task's topic. */
+  /** A worker's `progress` for a task it runs; published on the task's topic, at most every `PROGRESS_EVERY_MS`. */
   progress(worker: TaskWorker, id: MessageId, value: number): Refusal | undefined {
     const assignment = this.assignmentOf(worker, id);
     if (!assignment) return this.wasTaken(worker, id) ? undefined : unknownTask(id);
+    const now = Date.now();
+    if (now - assignment.progressAt < PROGRESS_EVERY_MS) return undefined;
+    assignment.progressAt = now;
     this.publish(assignment.task.topic, { id: assignment.task.id, progress: value });
     return undefined;
   }
@@ -256,7 +264,7 @@ export class TaskDispatcher {
     slot.lastGiven = ++this.turns;
     const timer = setTimeout(() => this.deadlinePassed(task.id), task.deadline);
     timer.unref();
-    this.assigned.set(task.id, { task, slot, startedAt: Date.now(), timer });
+    this.assigned.set(task.id, { task, slot, startedAt: Date.now(), timer, progressAt: 0 });
     slot.worker.sendTask(messageText({ type: 'task', topic: task.topic, id: task.id, input: task.input }));
   }
 

@@ -59,6 +59,22 @@ test('a submitted task reaches a worker and resolves to its result; progress and
   assert.equal(done.data.id, task.id);
 });
 
+test('progress is published at most every 100 ms per task, however often a worker reports it', async (t) => {
+  const { server, client } = await startServer(t, { feeds: ['tasks'] });
+  const watcher = await client();
+  await watcher.subscribe(QUEUE);
+  const a = await worker(client, 1);
+  const output = server.submit(QUEUE, 'chatty');
+  const task = await a.waitFor((m) => m.type === 'task', 'a task');
+  for (let step = 1; step <= 50; step++) a.send({ type: 'progress', id: task.id, value: step / 50 });
+  a.send({ type: 'result', id: task.id, data: 'done' });
+  assert.equal(await output, 'done');
+  await watcher.waitFor((m) => m.type === 'event' && m.data.output === 'done', 'outcome event');
+  const progress = watcher.all((m) => m.type === 'event' && m.data.progress !== undefined);
+  assert.ok(progress.length >= 1 && progress.length <= 2, `${progress.length} progress events`);
+  assert.equal(a.all((m) => m.type === 'error').length, 0);
+});
+
 test('a task whose worker disconnects goes to another worker', async (t) => {
   const { server, client } = await startServer(t, { feeds: ['tasks'] });
   const workers = [await worker(client, 1), await worker(client, 1)];
