@@ -60,7 +60,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
   {
-    files: ['bench/pages/**/*.js', 'test/browser/**/*.js'],
+    files: ['bench/pages/**/*.js', 'test/browser/**/*.js', 'demo/**/*.js'],
     languageOptions: { globals: { ...globals.browser, ...globals.sharedworker } },
   },
 );

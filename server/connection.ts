@@ -14,10 +14,14 @@ import {
   type AuthMessage,
   type ClientMessage,
   type ErrorCode,
+  type FailMessage,
   type Position,
+  type ProgressMessage,
   type PublishMessage,
+  type ResultMessage,
   type SubscribeMessage,
   type UnsubscribeMessage,
+  type WorkMessage,
 } from '../src/core/protocol.js';
 import { authorizeAllows, claimsAllow, type AuthAction, type Authorize, type Grant, type Verifier } from './auth.js';
 import { BrokerUnavailableError, type Broker } from './broker/broker.js';
@@ -28,6 +32,7 @@ import { Outbox } from './outbox.js';
 import type { Session, SessionHolder, SessionStore } from './sessions.js';
 import type { ServerStats } from './stats.js';
 import { Subscription, type CatchUp } from './subscription.js';
+import type { TaskDispatcher, TaskWorker } from './task-dispatcher.js';
 import { TokenBucket } from './token-bucket.js';
 import type { TopicRouter } from './topic-router.js';
 import { entryText, errorText, messageText, PONG_TEXT, snapshotText } from './wire.js';
@@ -59,6 +64,8 @@ export interface ConnectionContext {
   expiries: ExpiryClock;
   /** Reports a fault that has no client to answer (an `authorize` hook that threw). */
   report(error: unknown): void;
+  /** Hands out the tasks of `tasks/<name>` queues. */
+  tasks: TaskDispatcher;
 }
 
 /**
@@ -77,7 +84,7 @@ class FrameFault {
 const WELCOME = Symbol('welcome');
 
 
-export class Connection implements SessionHolder, Expiring {
+export class Connection implements SessionHolder, Expiring, TaskWorker {
   private session: Session | undefined;
   private credential: Credential;
   private grant: Grant = {};
@@ -142,6 +149,11 @@ export class Connection implements SessionHolder, Expiring {
     this.closingByServer = true;
     this.socket.close(code, reason);
     this.endAfter(CLOSE_GRACE_MS, () => this.socket.terminate());
+  }
+
+  /** Hands this connection a task of a queue it works on. */
+  sendTask(text: string): void {
+    this.outbox.push(text);
   }
 
   private receive(data: RawData, isBinary: boolean): void {
@@ -213,10 +225,29 @@ export class Connection implements SessionHolder, Expiring {
       case 'ping':
         return this.outbox.push(PONG_TEXT);
       case 'work':
-        return this.refuse('unknown-topic', `no task queue "${message.topic}" on this server`, message);
+        return this.work(message);
       default:
-        return this.refuse('invalid', `no task ${JSON.stringify(message.id)} is running here`, message);
+        return this.taskReport(message);
     }
+  }
+
+  // ---- tasks -----------------------------------------------------------------
+
+  private work(message: WorkMessage): void {
+    if (!this.context.feeds.resolve(message.topic)?.taskQueue) {
+      return this.refuse('unknown-topic', `no task queue "${message.topic}" on this server`, message);
+    }
+    this.context.tasks.offer(this, message.topic, message.concurrency);
+  }
+
+  private taskReport(message: ProgressMessage | ResultMessage | FailMessage): void {
+    const { tasks } = this.context;
+    const refusal = message.type === 'progress'
+      ? tasks.progress(this, message.id, message.value)
+      : message.type === 'result'
+        ? tasks.result(this, message.id, message.data)
+        : tasks.fail(this, message.id, message.error);
+    if (refusal) this.refuse(refusal.code, refusal.message, message);
   }
 
   // ---- sessions ------------------------------------------------------------
@@ -474,6 +505,7 @@ export class Connection implements SessionHolder, Expiring {
     this.context.expiries.set(this, undefined);
     this.context.stats.connections--;
     this.queue = [];
+    this.context.tasks.disconnected(this);
     for (const subscription of this.subscriptions?.values() ?? []) this.cancel(subscription);
     const session = this.session;
     if (session) this.leaveLocalTopics(session);

@@ -58,6 +58,12 @@ export interface ServerOptions {
   topics: string[];
   /** `redis://host:port` of a Redis (7 or later) that instances share topics and sessions through; none: in memory. */
   redis?: string;
+  /** Milliseconds a worker has for one attempt at a task before it goes back to the queue. */
+  taskDeadline: number;
+  /** Attempts a task gets (worker gone, failed, deadline passed) before it fails for good. */
+  taskAttempts: number;
+  /** Tasks that may wait per `tasks/<name>` queue; then `submit` rejects. */
+  maxQueuedTasks: number;
 }
 
 /** The defaults SPEC section 5 gives. */
@@ -85,9 +91,12 @@ export const DEFAULT_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   clockInterval: 1000,
   tickerInterval: 500,
   metricsInterval: 1000,
-  feeds: ['clock', 'ticker', 'metrics', 'chat', 'inbox', 'votes', 'faces', 'firehose'],
+  feeds: ['clock', 'ticker', 'metrics', 'chat', 'inbox', 'votes', 'faces', 'firehose', 'tasks', 'mandelbrot'],
   topics: [],
   redis: undefined,
+  taskDeadline: 30000,
+  taskAttempts: 3,
+  maxQueuedTasks: 10000,
 });
 
 /** How one option is written on the command line. */
@@ -126,6 +135,9 @@ export const OPTION_FLAGS: readonly OptionFlag[] = [
   { name: 'feeds', flag: 'feeds', kind: 'list', help: 'feeds to serve (repeat or comma-separate)' },
   { name: 'topics', flag: 'topic', kind: 'list', help: 'extra server-published event topic (repeatable)' },
   { name: 'redis', flag: 'redis', kind: 'string', help: 'redis://host:port to share topics and sessions with other instances' },
+  { name: 'taskDeadline', flag: 'task-deadline', kind: 'number', help: 'ms a worker has for one task attempt' },
+  { name: 'taskAttempts', flag: 'task-attempts', kind: 'number', help: 'attempts per task before it fails for good' },
+  { name: 'maxQueuedTasks', flag: 'max-queued-tasks', kind: 'number', help: 'tasks waiting per tasks/<name> queue, then submit rejects' },
 ];
 
 /** Fills the options left out with their defaults, checks the numbers and reads a lone string as a one-item list. */

@@ -22,6 +22,8 @@ import { RedisLink } from './redis/link.js';
 import { RedisSessionStore } from './redis-sessions.js';
 import { MemorySessionStore, type SessionInfo, type SessionStore } from './sessions.js';
 import { ServerStats } from './stats.js';
+import { TaskDispatcher, type SubmitOptions } from './task-dispatcher.js';
+import { isTaskTopic } from './feeds/tasks.js';
 import { TopicRouter } from './topic-router.js';
 
 export type { AuthAction, AuthSession, Authorize } from './auth.js';
@@ -37,6 +39,11 @@ export interface ReferenceServer {
   readonly url: string;
   /** Publishes from the server side: an event, or a merge patch on a state topic; resolves to its position. */
   publish(topic: string, data: unknown): Promise<Position>;
+  /**
+   * Queues a task on `tasks/<name>` for the `<ws-worker>` browsers; resolves to a worker's output, rejects after the
+   * last failed attempt (with every reason) or at once when `--max-queued-tasks` tasks already wait.
+   */
+  submit(topic: string, input: unknown, options?: Pick<SubmitOptions, 'deadline' | 'attempts'>): Promise<unknown>;
   /** Drops every client socket without a close frame, as a network fault would (tests of reconnects). */
   dropConnections(): void;
   /** Client sockets open right now. */
@@ -102,6 +109,7 @@ export async function createServer(options: CreateServerOptions = {}): Promise<R
       return `ws://${name}:${port}${settings.path}`;
     },
     publish: (topic, data) => hub.publish(topic, data as Json),
+    submit: (topic, input, submitOptions) => hub.submit(topic, input, submitOptions),
     dropConnections: () => wss.clients.forEach((ws) => ws.terminate()),
     connectionCount: () => wss.clients.size,
     stats: () => ({ ...hub.context.stats }),
@@ -127,24 +135,33 @@ class Hub {
   ) {
     const stats = new ServerStats();
     const ended = (session: SessionInfo, joined: string[]) => this.sessionEnded(session, joined);
-    let broker: Broker = new MemoryBroker();
+    // Task queues stay in this instance's memory, also with Redis (see the README's departures).
+    const local = new MemoryBroker();
+    let broker: Broker = local;
     let sessions: SessionStore = new MemorySessionStore(options.resumeWindow, ended);
     if (options.redis !== undefined) {
       const link = new RedisLink(options.redis);
       this.link = link;
       // Timer feeds run in every instance: their topics stay local, the rest is shared.
-      broker = new SplitBroker(broker, new RedisBroker(link, { patchHistory: options.history }), (topic) =>
+      broker = new SplitBroker(local, new RedisBroker(link, { patchHistory: options.history }), (topic) =>
         this.context.feeds.resolve(topic)?.local === true,
       );
       sessions = new RedisSessionStore(link, options.resumeWindow, ended);
     }
+    const tasks = new TaskDispatcher({
+      queue: local,
+      stats,
+      defaults: options,
+      publish: (topic, event) => broker.append(topic, event, options.history),
+      report: reportFault,
+    });
     const feeds = new FeedCatalog(
-      { broker, options, stats, hasSession: (id) => sessions.has(id), report: reportFault },
+      { broker, options, stats, tasks, hasSession: (id) => sessions.has(id), report: reportFault },
       options.feeds,
     );
     const router = new TopicRouter(broker);
     const expiries = new ExpiryClock();
-    this.context = { options, stats, broker, sessions, feeds, router, verifier, authorize, expiries, report: reportFault };
+    this.context = { options, stats, broker, sessions, feeds, tasks, router, verifier, authorize, expiries, report: reportFault };
     feeds.start();
   }
 
@@ -166,7 +183,20 @@ class Hub {
     return (await broker.append(topic, data, spec?.history ?? this.options.history)).pos;
   }
 
+  /** Queues a task after checking its topic and input (JSON, within `--max-frame` once sent). */
+  async submit(topic: string, input: unknown, options: Pick<SubmitOptions, 'deadline' | 'attempts'> = {}): Promise<unknown> {
+    const { feeds, tasks } = this.context;
+    if (!isTaskTopic(topic) || !feeds.resolve(topic)?.taskQueue) {
+      throw new Error(`"${topic}" is not a task queue: name one tasks/<name> (with the tasks feed served)`);
+    }
+    const text = JSON.stringify(input);
+    if (text === undefined) throw new TypeError('a task\'s input must be a JSON value');
+    if (text.length > this.options.maxFrame) throw new RangeError(`a task's input of ${text.length} bytes exceeds --max-frame ${this.options.maxFrame}`);
+    return tasks.submit(topic, JSON.parse(text) as Json, options);
+  }
+
   async close(): Promise<void> {
+    this.context.tasks.close();
     this.context.feeds.stop();
     this.context.expiries.clear();
     await this.context.sessions.close();

@@ -8,4 +8,6 @@ export class ServerStats {
   messagesIn = 0;
   /** Server messages queued to clients since start. */
   messagesOut = 0;
+  /** Task results ignored because their task had been taken back from that worker and reassigned. */
+  lateResults = 0;
 }

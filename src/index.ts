@@ -8,14 +8,17 @@ import './tabs/tab-link.js';
 import { WsBindElement } from './elements/ws-bind.js';
 import { WsSendElement } from './elements/ws-send.js';
 import { WsSourceElement } from './elements/ws-source.js';
+import { WsSparklineElement } from './elements/ws-sparkline.js';
 import { WsStatusElement } from './elements/ws-status.js';
+import { WsWorkerElement } from './elements/ws-worker.js';
 
-export { WsBindElement, WsSendElement, WsSourceElement, WsStatusElement };
+export { WsBindElement, WsSendElement, WsSourceElement, WsSparklineElement, WsStatusElement, WsWorkerElement };
 export type { BindingState } from './core/binding.js';
 export type { ConnectionState } from './core/connection.js';
 export type { WsErrorDetail, WsErrorKind } from './core/errors.js';
 export type {
-  WsAckDetail, WsCloseDetail, WsMessageDetail, WsSentDetail, WsStateDetail, WsUpdateDetail,
+  WsAckDetail, WsCloseDetail, WsMessageDetail, WsSentDetail, WsStateDetail, WsTaskDetail, WsTaskDoneDetail,
+  WsTaskFailedDetail, WsUpdateDetail,
 } from './core/events.js';
 
 const ELEMENTS: Record<string, CustomElementConstructor> = {
@@ -23,6 +26,8 @@ const ELEMENTS: Record<string, CustomElementConstructor> = {
   'ws-bind': WsBindElement,
   'ws-send': WsSendElement,
   'ws-status': WsStatusElement,
+  'ws-worker': WsWorkerElement,
+  'ws-sparkline': WsSparklineElement,
 };
 
 if (typeof customElements !== 'undefined') {

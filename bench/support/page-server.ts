@@ -11,6 +11,8 @@ import { extname, join, normalize } from 'node:path';
 
 const PAGES_DIR = fileURLToPath(new URL('../pages/', import.meta.url));
 const LIBRARY_ENTRY = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+/** The demo's `<ws-worker>` modules, served at /workers/ as the demo serves them. */
+const WORKERS_DIR = fileURLToPath(new URL('../../demo/public/workers/', import.meta.url));
 const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript' };
 
 /** A running page server; `origin` is `http://127.0.0.1:PORT`. */
@@ -33,8 +35,9 @@ async function bundleLibrary(minify: boolean): Promise<string> {
 }
 
 async function readPage(pathname: string): Promise<string | undefined> {
-  const path = normalize(join(PAGES_DIR, pathname));
-  if (!path.startsWith(PAGES_DIR)) return undefined;
+  const [dir, rest] = pathname.startsWith('/workers/') ? [WORKERS_DIR, pathname.slice('/workers/'.length)] : [PAGES_DIR, pathname];
+  const path = normalize(join(dir, rest));
+  if (!path.startsWith(dir)) return undefined;
   return readFile(path, 'utf8').catch(() => undefined);
 }
 

@@ -98,3 +98,33 @@ export interface Broker {
   /** Releases what the broker holds. */
   close(): Promise<void>;
 }
+
+/** A task waiting in a `tasks/<name>` queue (SPEC 3.5): what it is, and what its attempts so far came to. */
+export interface QueuedTask {
+  readonly id: string;
+  /** Its queue, `tasks/<name>`. */
+  readonly topic: string;
+  readonly input: Json;
+  /** Attempts allowed before it fails for good. */
+  readonly attempts: number;
+  /** Milliseconds a worker has for one attempt. */
+  readonly deadline: number;
+  /** Why each failed attempt failed, oldest first. */
+  readonly failures: string[];
+}
+
+/**
+ * The waiting tasks of every task queue. They live in the broker so that
+ * instances sharing one (Redis) share the queue; which worker runs what, and
+ * its deadline, stay with the instance that holds the worker's socket.
+ */
+export interface TaskQueue {
+  /** Adds a task at the back of its queue; false (and nothing added) when `limit` tasks already wait there. */
+  enqueue(task: QueuedTask, limit: number): Promise<boolean>;
+  /** Puts a task whose attempt failed back at the front of its queue, ahead of newer tasks. */
+  requeue(task: QueuedTask): Promise<void>;
+  /** Takes the oldest waiting task of a queue; undefined when none waits. */
+  dequeue(topic: string): Promise<QueuedTask | undefined>;
+  /** How many tasks wait in a queue. */
+  waiting(topic: string): Promise<number>;
+}

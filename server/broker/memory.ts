@@ -7,7 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { applyMergePatch } from '../../src/core/merge-patch.js';
 import { addedFields } from './added-fields.js';
 import { formatPosition, parsePosition, type Json, type Position } from '../../src/core/protocol.js';
-import { ONCE_KEPT, type Broker, type BrokerStatus, type EntryKind, type EventRange, type StateSnapshot, type TopicEntry, type TopicListener, type WriteOptions } from './broker.js';
+import {
+  ONCE_KEPT, type Broker, type BrokerStatus, type EntryKind, type EventRange, type QueuedTask, type StateSnapshot, type TaskQueue,
+  type TopicEntry, type TopicListener, type WriteOptions,
+} from './broker.js';
 
 /** One topic's offset counter, bounded event ring, state and listeners. */
 interface TopicLog {
@@ -19,10 +22,12 @@ interface TopicLog {
   once: Map<string, Position>;
 }
 
-export class MemoryBroker implements Broker {
+export class MemoryBroker implements Broker, TaskQueue {
   /** This broker's epoch: a short random string, new on every start. */
   readonly epoch = randomBytes(4).toString('hex');
   private readonly topics = new Map<string, TopicLog>();
+  /** Waiting tasks per queue, oldest first. */
+  private readonly queues = new Map<string, QueuedTask[]>();
 
   async append(topic: string, data: Json, history: number, options: WriteOptions = {}): Promise<TopicEntry> {
     const log = this.log(topic);
@@ -94,6 +99,35 @@ export class MemoryBroker implements Broker {
 
   async close(): Promise<void> {
     this.topics.clear();
+    this.queues.clear();
+  }
+
+  async enqueue(task: QueuedTask, limit: number): Promise<boolean> {
+    const queue = this.queue(task.topic);
+    if (queue.length >= limit) return false;
+    queue.push(task);
+    return true;
+  }
+
+  async requeue(task: QueuedTask): Promise<void> {
+    this.queue(task.topic).unshift(task);
+  }
+
+  async dequeue(topic: string): Promise<QueuedTask | undefined> {
+    const queue = this.queues.get(topic);
+    const task = queue?.shift();
+    if (queue?.length === 0) this.queues.delete(topic);
+    return task;
+  }
+
+  async waiting(topic: string): Promise<number> {
+    return this.queues.get(topic)?.length ?? 0;
+  }
+
+  private queue(topic: string): QueuedTask[] {
+    let queue = this.queues.get(topic);
+    if (!queue) this.queues.set(topic, (queue = []));
+    return queue;
   }
 
   private log(topic: string): TopicLog {

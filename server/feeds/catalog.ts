@@ -9,12 +9,14 @@ import { facesFeed } from './faces.js';
 import type { Feed, FeedContext, FeedFactory, TopicSpec } from './feed.js';
 import { firehoseFeed } from './firehose.js';
 import { inboxFeed } from './inbox.js';
+import { mandelbrotFeed } from './mandelbrot.js';
 import { metricsFeed } from './metrics.js';
 import { serverTopicsFeed, type ServerTopicsFeed } from './server-topics.js';
+import { tasksFeed } from './tasks.js';
 import { tickerFeed } from './ticker.js';
 import { votesFeed } from './votes.js';
 
-/** Every demo feed, by the name `--feeds` uses. */
+/** Every demo feed, by the name `--feeds` uses; a topic goes to the first feed here that serves it (`mandelbrot` before `tasks`). */
 const FEEDS: Readonly<Record<string, FeedFactory>> = {
   clock: clockFeed,
   ticker: tickerFeed,
@@ -24,6 +26,8 @@ const FEEDS: Readonly<Record<string, FeedFactory>> = {
   votes: votesFeed,
   faces: facesFeed,
   firehose: firehoseFeed,
+  mandelbrot: mandelbrotFeed,
+  tasks: tasksFeed,
 };
 
 export class FeedCatalog {
@@ -47,7 +51,7 @@ export class FeedCatalog {
    * `resolve` (which broker keeps a topic) for the first writes feeds make.
    */
   start(): void {
-    this.feeds = [...new Set(this.names)].map((name) => FEEDS[name](this.context));
+    this.feeds = Object.keys(FEEDS).filter((name) => this.names.includes(name)).map((name) => FEEDS[name](this.context));
     this.feeds.push(this.serverTopics);
   }
 

@@ -8,6 +8,7 @@ import type { Broker, WriteOptions } from '../broker/broker.js';
 import type { ServerOptions } from '../options.js';
 import type { SessionInfo } from '../sessions.js';
 import type { ServerStats } from '../stats.js';
+import type { TaskDispatcher } from '../task-dispatcher.js';
 
 /** A request a feed turns down, sent back as an `error` message. */
 export interface Refusal {
@@ -50,6 +51,8 @@ export interface TopicSpec {
   join?(session: SessionInfo): Promise<void>;
   /** The session stops taking part: it unsubscribed or ended. */
   leave?(session: SessionInfo): Promise<void>;
+  /** True for a task queue (`tasks/<name>`): workers may offer to run its tasks with `work`. */
+  readonly taskQueue?: boolean;
 }
 
 /** What feeds are given to work with. */
@@ -57,6 +60,8 @@ export interface FeedContext {
   broker: Broker;
   options: ServerOptions;
   stats: ServerStats;
+  /** Hands out the tasks of `tasks/<name>` queues. */
+  tasks: TaskDispatcher;
   /** True while a session with this id lives, on any instance. */
   hasSession: (id: string) => Promise<boolean>;
   /** Reports a fault in a feed's own timer, which has no client to answer. */

@@ -4,7 +4,8 @@
  * `{"cpu": share of one core (0.25 = 25 %; `format="percent"` shows it), "memory": RSS bytes, "heap": heap used bytes,
  * "lag": mean event-loop delay in ms, "connections": open sockets,
  * "messagesPerSecond": client and server messages handled per second,
- * "broker": "up" | "down" (with `--redis`, "down" while Redis is unreachable)}`.
+ * "broker": "up" | "down" (with `--redis`, "down" while Redis is unreachable),
+ * "lateResults": task results ignored since start because their task had been reassigned}`.
  * Each instance samples itself on a topic of its own (`local`), so it keeps
  * reporting while Redis is down.
  * Its history lets a sparkline start with the recent past.
@@ -35,6 +36,7 @@ export const metricsFeed: FeedFactory = (context) => {
       connections: context.stats.connections,
       messagesPerSecond: Math.round((handled - messages) / seconds),
       broker: context.broker.status(),
+      lateResults: context.stats.lateResults,
     };
     cpu = process.cpuUsage();
     at = now;

@@ -18,6 +18,12 @@ export interface WsUpdateDetail { value: unknown; previous: unknown }
 export interface WsSentDetail { data: unknown; id?: MessageId }
 /** `ws-ack`: the server stored a publish at `pos`. */
 export interface WsAckDetail { id: MessageId; pos: Position }
+/** `ws-task`: `<ws-worker>` started a task. */
+export interface WsTaskDetail { id: MessageId; input: unknown }
+/** `ws-task-done`: a task's result was sent after `ms`. */
+export interface WsTaskDoneDetail { id: MessageId; ms: number }
+/** `ws-task-failed`: a task failed here; the server's queue takes it back. */
+export interface WsTaskFailedDetail { id: MessageId; error: string }
 
 
 /** Dispatches a bubbling, composed `CustomEvent` from `target`. */
@@ -35,6 +41,9 @@ declare global {
     'ws-update': CustomEvent<WsUpdateDetail>;
     'ws-sent': CustomEvent<WsSentDetail>;
     'ws-ack': CustomEvent<WsAckDetail>;
+    'ws-task': CustomEvent<WsTaskDetail>;
+    'ws-task-done': CustomEvent<WsTaskDoneDetail>;
+    'ws-task-failed': CustomEvent<WsTaskFailedDetail>;
   }
 }
 

@@ -89,7 +89,7 @@ test('the packed package installs into an empty project and works there', { time
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
     const { resolved, exports } = JSON.parse(stdout) as { resolved: string; exports: string[] };
     assert.equal(resolved, join(installed, 'package.json'));
-    assert.deepEqual(exports, ['WsBindElement', 'WsSendElement', 'WsSourceElement', 'WsStatusElement']);
+    assert.deepEqual(exports, ['WsBindElement', 'WsSendElement', 'WsSourceElement', 'WsSparklineElement', 'WsStatusElement', 'WsWorkerElement']);
   });
 
   await t.test('TypeScript finds the types of ws-bind and ws-bind/bundle', async () => {

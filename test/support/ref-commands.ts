@@ -3,7 +3,8 @@
  * `ref:start {options?}` → {port, url}; `ref:stop {port}`; `ref:restart {port}`
  * (a new server on the same port: fresh epoch, no sessions); `ref:drop {port}`
  * (drop every socket without a close frame); `ref:publish {port, topic, data}`
- * → {pos}; `ref:connections {port}` → number; `ref:subscriptions {port, topic}` → number.
+ * → {pos}; `ref:connections {port}` → number; `ref:subscriptions {port, topic}` → number;
+ * `ref:submit {port, topic, input, options?}` → {output} or {error} once the task is done or has failed for good.
  */
 import { createServer, type ReferenceServer, type ServerOptions } from '../../server/server.js';
 import { addCommand } from './wtr-servers.js';
@@ -51,6 +52,11 @@ function registerCommands(): void {
   addCommand('ref:connections', (payload) => running(payload).connectionCount());
 
   addCommand('ref:subscriptions', (payload) => running(payload).subscriptionCount(String(payload.topic)));
+  addCommand('ref:submit', (payload) =>
+    running(payload).submit(String(payload.topic), payload.input, (payload.options ?? {}) as { deadline?: number; attempts?: number }).then(
+      (output) => ({ output }),
+      (error: Error) => ({ error: error.message }),
+    ));
 }
 
 // wtr-servers.ts imports this module before its own body has run, so its command table exists only one microtask later.
