@@ -45,6 +45,12 @@ async function browserSuite(): Promise<Counts & { code: number }> {
   return { ...counts, code };
 }
 
+// The browser suites that load the one-file bundles, and the package test, read dist/: build it on a fresh clone.
+if (!existsSync(join('dist', 'ws-bind.js')) || !existsSync(join('dist', 'ws-bind.iife.js'))) {
+  const { code } = await run('npm', ['run', 'build']);
+  if (code !== 0) process.exit(code);
+}
+
 const suites = [
   await nodeSuite('unit', 'test/unit'),
   await nodeSuite('server', 'test/server'),
