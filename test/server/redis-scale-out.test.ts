@@ -143,12 +143,15 @@ test('a dropped session ends one resume window later and leaves presence on ever
   const [a, b] = await twoInstances(t, { resumeWindow: 300 });
   const watcher = await b.client();
   await watcher.subscribe('votes');
+  await watcher.subscribe('faces');
   const gone = await a.client();
   await gone.subscribe('votes');
   await gone.subscribe('faces');
   await watcher.waitFor((m) => m.type === 'patch' && m.data.watching === 2, 'two watching');
   a.server.dropConnections();
   await watcher.waitFor((m) => m.type === 'patch' && m.data.watching === 1, 'one watching once the session ended', 15000);
+  // Leaving `votes` and leaving `faces` are two steps of the session's end: wait for the second too.
+  await watcher.waitFor((m) => m.type === 'patch' && m.topic === 'faces' && m.data[gone.welcome.id] === null, 'the face removed', 15000);
   const late = await b.client();
   await late.subscribe('faces');
   assert.equal(late.all((m) => m.type === 'snapshot')[0].data[gone.welcome.id], undefined);
