@@ -30,9 +30,10 @@ function pause(ms: number): Promise<void> {
 }
 
 describe('failover to another instance on one Redis', () => {
-  let redis: Started;
+  // Each is undefined until started (and A again once killed), so a failed start still cleans up the rest.
+  let redis: Started | undefined;
   let a: Started | undefined;
-  let b: RefServer;
+  let b: RefServer | undefined;
 
   before(async function () {
     // Spawning a server process compiles it with tsx first: slow on a loaded machine.
@@ -45,15 +46,16 @@ describe('failover to another instance on one Redis', () => {
   after(async () => {
     unmountAll();
     if (a) await executeServerCommand('ref:kill', { port: a.port });
-    await b.stop();
-    await executeServerCommand('redis:stop', { port: redis.port });
+    await b?.stop();
+    if (redis) await executeServerCommand('redis:stop', { port: redis.port });
   });
 
   it('resumes on B when A is SIGKILLed mid-stream: every chat line once, in order, the same session and inbox', async function () {
     this.timeout(60000);
     const instanceA = a!;
+    const instanceB = b!;
     const page = mount(`
-      <ws-source id="s" src="${instanceA.url} ${b.url}" min-delay="10000" max-delay="10000"></ws-source>
+      <ws-source id="s" src="${instanceA.url} ${instanceB.url}" min-delay="10000" max-delay="10000"></ws-source>
       <ws-bind id="chat" source="s" topic="chat/failover" history="50" select="text" mode="append"></ws-bind>
       <ws-bind id="inbox" source="s" topic="inbox/@me" select="text" mode="append"></ws-bind>`);
     const source = find<SessionSource>(page, '#s');
@@ -63,13 +65,13 @@ describe('failover to another instance on one Redis', () => {
     expect(source.url, 'the page starts on the first URL').to.equal(instanceA.url);
     const session = source.session!;
 
-    await b.publish(`inbox/${session}`, { name: 'friend', text: 'before the crash' });
+    await instanceB.publish(`inbox/${session}`, { name: 'friend', text: 'before the crash' });
     await waitUntil(() => entryTexts(inbox).includes('before the crash'), 'the direct message sent through B never reached the page on A', patiently);
 
     const states = recordStates(source);
     let killedAt = 0;
     for (let n = 0; n < LINES; n++) {
-      await b.publish('chat/failover', { name: 'bot', text: `line ${n}` });
+      await instanceB.publish('chat/failover', { name: 'bot', text: `line ${n}` });
       if (n === KILL_AT) {
         // Mid-stream: the page has some lines, and more follow while it fails over.
         await waitUntil(() => entryTexts(chat).length > 0, 'no chat line reached the page before the kill', patiently);
@@ -80,7 +82,7 @@ describe('failover to another instance on one Redis', () => {
       await pause(LINE_EVERY_MS);
     }
 
-    await waitUntil(() => source.getAttribute('state') === 'open' && source.url === b.url, 'the page never opened on B', patiently);
+    await waitUntil(() => source.getAttribute('state') === 'open' && source.url === instanceB.url, 'the page never opened on B', patiently);
     const failoverMs = performance.now() - killedAt;
     expect(states, 'the page saw its connection drop').to.include('reconnecting');
     // The backoff is at least 5 s (half of min-delay): under the bound, B was tried at once.
@@ -98,7 +100,7 @@ describe('failover to another instance on one Redis', () => {
 
     expect(source.session, 'the session id survives the failover').to.equal(session);
     expect(entryTexts(inbox), 'the inbox keeps its message').to.deep.equal(['before the crash']);
-    await b.publish(`inbox/${session}`, { name: 'friend', text: 'after the crash' });
+    await instanceB.publish(`inbox/${session}`, { name: 'friend', text: 'after the crash' });
     await waitUntil(() => entryTexts(inbox).includes('after the crash'), 'a direct message sent after the failover never arrived', patiently);
     expect(entryTexts(inbox)).to.deep.equal(['before the crash', 'after the crash']);
   });
