@@ -4,6 +4,7 @@
  * command returns plain JSON.
  */
 import { createGateway, type Gateway } from '../../server/feeds/gateway.js';
+import { registerProcessCommands, stopProcesses } from './process-commands.js';
 import { RawServer } from './raw-server.js';
 import { stopRefServers } from './ref-commands.js';
 
@@ -77,6 +78,8 @@ export function addCommand(name: string, handler: Handler): void {
   handlers.set(name, handler);
 }
 
+registerProcessCommands(addCommand);
+
 export async function executeCommand(command: string, payload: unknown): Promise<unknown> {
   const handler = handlers.get(command);
   if (!handler) return undefined;
@@ -90,4 +93,5 @@ export async function stopAll(): Promise<void> {
   await Promise.all([...gateways.values()].map((gateway) => gateway.close()));
   gateways.clear();
   await stopRefServers();
+  await stopProcesses();
 }
