@@ -6,6 +6,7 @@ import { plainReporter } from './test/support/plain-reporter.mjs';
 
 const servers = await tsImport('./test/support/wtr-servers.ts', import.meta.url);
 const { oneFileFolders, removeOneFileFolders } = await tsImport('./test/support/one-file-folders.ts', import.meta.url);
+const { testTokens, executeTokenCommand } = await tsImport('./test/support/test-tokens.ts', import.meta.url);
 
 /** Starts and drives the real servers the browser tests talk to. */
 const serversPlugin = {
@@ -15,6 +16,7 @@ const serversPlugin = {
     removeOneFileFolders();
   },
   async executeCommand({ command, payload }) {
+    if (command.startsWith('tokens:')) return executeTokenCommand(command, payload);
     return servers.executeCommand(command, payload);
   },
 };
@@ -49,7 +51,7 @@ export default {
   testsFinishTimeout: 10 * 60 * 1000,
   browserStartTimeout: 60000,
   testFramework: { config: { timeout: 20000 } },
-  middleware: [oneFileFolders, strictCspHeaders],
+  middleware: [oneFileFolders, strictCspHeaders, testTokens],
   plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: './tsconfig.json' }), serversPlugin],
   browsers: [
     chromeLauncher({
