@@ -15,7 +15,7 @@ import { MISSING, type PathSegment } from './path.js';
 import type { Position } from './protocol.js';
 import { addsEntries, NOTHING, WRITERS, type Mode, type View } from './render.js';
 import { scheduler, type FrameTarget, type FrameWork } from './scheduler.js';
-import { clearContent, copyContent, writeText } from './content.js';
+import { copyContent, replaceContent, writeText } from './content.js';
 import type { TemplateRenderer } from '../template/compile.js';
 
 /** What the element's attributes say, parsed. */
@@ -291,8 +291,7 @@ export class BindController implements FrameTarget, View {
   #backToPlaceholder(): void {
     scheduler.cancel(this);
     this.#renderPending = false;
-    clearContent(this.host);
-    this.host.append(...(this.#placeholder ?? []).map((node) => node.cloneNode(true)));
+    replaceContent(this.host, (this.#placeholder ?? []).map((node) => node.cloneNode(true)));
     this.#hasContent = false;
     this.#latestData = MISSING;
     this.#latestValue = this.#latestMessage = this.#renderedValue = undefined;
