@@ -117,6 +117,10 @@ export class BindController implements FrameTarget, View {
     return this.#settings?.renderer;
   }
 
+  get session(): string | undefined {
+    return this.#connection?.session;
+  }
+
   get limit(): number {
     return this.#settings?.limit ?? Infinity;
   }

@@ -18,6 +18,8 @@ export interface View {
   /** The value as display text (`format`). */
   text(value: unknown): string;
   readonly renderer: TemplateRenderer | undefined;
+  /** What templates see as `$session`: the connection's session id. */
+  readonly session: string | undefined;
   /** append/prepend: entries kept. */
   readonly limit: number;
   /** False while the placeholder is shown. */
@@ -42,7 +44,7 @@ export const WRITERS = {
   keyed(view, work) {
     if (!work.hasLatest) return NOTHING;
     const entries = work.latest as Record<string, unknown>;
-    renderTemplate(view.host, view.renderer ?? ((value) => lines(value as Record<string, unknown>, view)), entries);
+    renderTemplate(view.host, view.renderer ?? ((value) => lines(value as Record<string, unknown>, view)), entries, view);
     return entries;
   },
   /** The value is how many messages were accepted since the connection opened. */
@@ -70,7 +72,7 @@ export function addsEntries(mode: Mode): boolean {
 /** The latest value, through the template or as text. */
 function writeValue(view: View, work: FrameWork): unknown {
   if (!work.hasLatest) return NOTHING;
-  if (view.renderer) renderTemplate(view.host, view.renderer, work.latest);
+  if (view.renderer) renderTemplate(view.host, view.renderer, work.latest, view);
   else writeText(view.host, view.text(work.latest));
   return work.latest;
 }
@@ -84,7 +86,7 @@ function writeEntries(view: View, work: FrameWork, where: 'append' | 'prepend'):
   if (work.entries.length === 0) return NOTHING;
   if (!view.hasContent) clearContent(view.host);
   const { renderer } = view;
-  const entry = (value: unknown): string | Node => (renderer ? renderEntry(renderer, value) : view.text(value));
+  const entry = (value: unknown): string | Node => (renderer ? renderEntry(renderer, value, view) : view.text(value));
   insertEntries(view.host, work.entries.map(entry), where, view.limit);
   return work.entries[work.entries.length - 1];
 }

@@ -2,9 +2,12 @@
  * Author templates (SPEC 3.2): a `<template>` child of `<ws-bind>` becomes a
  * lit-html template whose parts read the selected value. `{{ path }}` in text
  * is text, in an attribute it interpolates, `?attr` toggles, `.prop` sets a
- * property, `{{ path | format:arg }}` formats, and a nested
+ * property, `{{ path | format:arg }}` formats, `{{ a == b }}` (or `!=`)
+ * compares two paths, `$session` or a quoted string, and a nested
  * `<template each="path" key="path">` repeats with keyed DOM moves. Paths are
  * looked up, never evaluated, so no `eval` or `new Function` is needed.
+ * `$session` is the connection's session id, so a page can mark its own entry
+ * (`?data-mine="{{ key == $session }}"`).
  *
  * Two kinds of attribute are bound whole rather than piece by piece: URL
  * attributes, whose complete value is checked against the URL policy (a
@@ -21,37 +24,40 @@ import { keyedList } from './keyed-list.js';
 import { STYLE_ATTRIBUTES, STYLE_BINDING_ATTRIBUTE, cssomStyle, splitDeclarations } from './style-binding.js';
 import { URL_ATTRIBUTES, isAllowedUrl, isUrlAttribute } from './url-policy.js';
 
+/** What a template sees besides its value: `$session`, the `welcome` id of the element's connection. */
+export interface TemplateEnv { readonly session?: string }
+
 /** Renders a compiled template for one context value. */
-export type TemplateRenderer = (context: unknown) => TemplateResult;
+export type TemplateRenderer = (context: unknown, env?: TemplateEnv) => TemplateResult;
 
 /** Per host, the marker lit renders before; a host without one (or whose content was replaced) starts a fresh render. */
 const renderEnds = new WeakMap<HTMLElement, Comment>();
 
 /** Writes a compiled template for `context` into `host`'s light DOM, replacing the placeholder the first time. */
-export function renderTemplate(host: HTMLElement, renderer: TemplateRenderer, context: unknown): void {
+export function renderTemplate(host: HTMLElement, renderer: TemplateRenderer, context: unknown, env?: TemplateEnv): void {
   let end = renderEnds.get(host);
   if (!end?.isConnected) {
     clearContent(host);
     end = host.appendChild(document.createComment(''));
     renderEnds.set(host, end);
   }
-  render(renderer(context), host, { renderBefore: end });
+  render(renderer(context, env), host, { renderBefore: end });
 }
 
 /**
  * One append/prepend entry (SPEC 3.2): the template rendered once for `context`. A template of one element is that
  * element; anything else is held in a `<div>`, so each entry is one element and `limit` counts entries.
  */
-export function renderEntry(renderer: TemplateRenderer, context: unknown): Element {
+export function renderEntry(renderer: TemplateRenderer, context: unknown, env?: TemplateEnv): Element {
   const holder = document.createElement('div');
-  render(renderer(context), holder);
+  render(renderer(context, env), holder);
   const only = holder.firstElementChild;
   // lit's marker comments and the template's indentation do not count as content beside the element.
   const besides = [...holder.childNodes].filter((node) => node !== only && !(node instanceof Comment) && node.textContent?.trim());
   return only && holder.childElementCount === 1 && besides.length === 0 ? only : holder;
 }
 
-type Evaluate = (context: unknown) => unknown;
+type Evaluate = (context: unknown, env?: TemplateEnv) => unknown;
 
 const EXPRESSION = /\{\{([\s\S]*?)\}\}/g;
 /** The attribute a binding sits in, read from the markup before it: prefix, name. */
@@ -103,7 +109,7 @@ export function compileTemplate(template: HTMLTemplateElement, locale?: string):
   });
   // lit caches by the identity of this array, built once per template.
   const templateStrings = Object.assign([...strings], { raw: [...strings] }) as unknown as TemplateStringsArray;
-  return (context) => html(templateStrings, ...values.map((value) => value(context)));
+  return (context, env) => html(templateStrings, ...values.map((value) => value(context, env)));
 }
 
 /** A nested `<template each key>`: a keyed list over an array (by `key`, else position) or an object's entries (by name). */
@@ -115,16 +121,17 @@ function compileList(nested: HTMLTemplateElement, locale?: string): Evaluate {
   if (keyAttribute !== null && keyAttribute.trim() === '') throw new ConfigError(`<template each="${each}"> has an empty key`);
   const keyPath = keyAttribute === null ? undefined : parsePath(keyAttribute.trim());
   const template = compileTemplate(nested, locale);
-  return (context) => {
+  return (context, env) => {
     const items = lookup(context, itemsPath);
+    const itemTemplate = (item: unknown) => template(item, env);
     if (Array.isArray(items)) {
       const keyOf = (entry: unknown, index: number): string => (keyPath ? String(lookup(entry, keyPath)) : String(index));
-      return keyedList({ items, keyOf, template });
+      return keyedList({ items, keyOf, template: itemTemplate });
     }
     const entries = typeof items === 'object' && items !== null
       ? Object.entries(items as Record<string, unknown>).map(([key, value]) => ({ key, value }))
       : [];
-    return keyedList({ items: entries, keyOf: (_entry, index) => entries[index].key, template });
+    return keyedList({ items: entries, keyOf: (_entry, index) => entries[index].key, template: itemTemplate });
   };
 }
 
@@ -141,8 +148,8 @@ function compileWholeAttribute(tag: string, attribute: Attr, locale?: string): E
   }
   if (!isUrlAttribute(tag, name)) return undefined;
   const joined = compileInterpolation(value, locale);
-  return (context) => {
-    const url = joined(context);
+  return (context, env) => {
+    const url = joined(context, env);
     return isAllowedUrl(url, document.baseURI) ? url : nothing;
   };
 }
@@ -150,14 +157,14 @@ function compileWholeAttribute(tag: string, attribute: Attr, locale?: string): E
 /** A `style` (or `data-ws-style`) attribute, bound or not: its declarations, each value interpolated, written through the CSSOM. */
 function compileStyle(text: string, locale?: string): Evaluate {
   const declarations = splitDeclarations(text).map(({ name, value }) => ({ name, value: compileInterpolation(value, locale) }));
-  return (context) => cssomStyle(new Map(declarations.map(({ name, value }) => [name, value(context) || undefined])));
+  return (context, env) => cssomStyle(new Map(declarations.map(({ name, value }) => [name, value(context, env) || undefined])));
 }
 
 /** Text with `{{ }}` bindings, rendered to one string for a context. */
-function compileInterpolation(text: string, locale?: string): (context: unknown) => string {
+function compileInterpolation(text: string, locale?: string): (context: unknown, env?: TemplateEnv) => string {
   const pieces = text.split(EXPRESSION).map((piece, index) =>
     index % 2 === 0 ? checkClosed(piece) : compileText(piece.trim(), locale));
-  return (context) => pieces.map((piece) => (typeof piece === 'string' ? piece : piece(context))).join('');
+  return (context, env) => pieces.map((piece) => (typeof piece === 'string' ? piece : piece(context, env))).join('');
 }
 
 /** Static text between bindings must hold no `{{` that never closes. */
@@ -168,19 +175,34 @@ function checkClosed(text: string): string {
 }
 
 /** `path`, `.`, `path | format` or `path | format:arg`, as text. */
-function compileText(expression: string, locale?: string): (context: unknown) => string {
-  const [pathText = '', pipe] = expression.split('|').map((piece) => piece.trim());
-  const path = pathText === '.' ? [] : parsePath(pathText);
+function compileText(expression: string, locale?: string): (context: unknown, env?: TemplateEnv) => string {
+  const [valueText = '', pipe] = expression.split('|').map((piece) => piece.trim());
+  const value = compileValue(valueText);
   const format = pipe === undefined ? formatText : pipeFormatter(pipe, locale);
-  return (context) => format(lookup(context, path));
+  return (context, env) => format(value(context, env));
 }
 
 /** An expression for the binding kind its position implies: raw for `.prop` and `?attr`, text anywhere else. */
 function compileExpression(expression: string, before: string, locale?: string): Evaluate {
   const attribute = OPEN_ATTRIBUTE.exec(before);
   const raw = attribute !== null && attribute[1] !== '';
-  if (!raw || expression.includes('|')) return compileText(expression, locale);
-  const path = expression === '.' ? [] : parsePath(expression);
+  return !raw || expression.includes('|') ? compileText(expression, locale) : compileValue(expression);
+}
+
+/** A comparison `a == b` or `a != b` (true or false), else one operand. */
+function compileValue(expression: string): Evaluate {
+  const comparison = /^(.*?)\s*([!=])=\s*(.*)$/.exec(expression);
+  if (!comparison) return compileOperand(expression);
+  const [, left, operator, right] = comparison;
+  const [a, b] = [compileOperand(left), compileOperand(right)];
+  return (context, env) => (a(context, env) === b(context, env)) === (operator === '=');
+}
+
+/** `$session`, a string in quotes, or a path (`.` for the value itself). */
+function compileOperand(text: string): Evaluate {
+  if (text === '$session') return (_context, env) => env?.session;
+  if (/^(["']).*\1$/.test(text)) return () => text.slice(1, -1);
+  const path = text === '.' ? [] : parsePath(text);
   return (context) => lookup(context, path);
 }
 

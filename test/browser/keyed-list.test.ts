@@ -7,7 +7,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.js';
-import { TestServer, find, mount, patiently, unmountAll } from './helpers.js';
+import { RefServer, TestServer, find, mount, patiently, unmountAll, type WsSourceElement } from './helpers.js';
 
 interface Row { id: number; name: string }
 
@@ -99,6 +99,35 @@ describe('keyed lists', () => {
       expect(sessions).to.include(remaining.dataset.session);
     } finally {
       await executeServerCommand('ref:stop', { port });
+    }
+  });
+
+  it('marks each connection\'s own face with $session, and a turn lands on the turner\'s face in every list', async () => {
+    const server = await RefServer.start();
+    try {
+      const faceList = (source: string) => `<ws-bind id="${source}-faces" source="${source}" topic="faces"><template><ul><template each=".">`
+        + `<li class="face" data-session="{{ key }}" ?data-mine="{{ key == $session }}" title="{{ key != $session | json }}">{{ value.direction }}</li>`
+        + `</template></ul><p class="me">{{ $session }}</p></template></ws-bind>`;
+      const page = mount(`<ws-source id="a" src="${server.url}"></ws-source><ws-source id="b" src="${server.url}"></ws-source>
+        ${faceList('a')}${faceList('b')}
+        <ws-send source="a" topic="faces" data='{"direction":90}'><button>Right</button></ws-send>`);
+      const [a, b] = ['#a', '#b'].map((selector) => find<WsSourceElement>(page, selector));
+      const lists = ['#a-faces', '#b-faces'].map((selector) => find(page, selector));
+      await waitUntil(() => lists.every((list) => list.querySelectorAll('li.face').length === 2), 'both faces never showed in both lists', patiently);
+      const mine = (list: Element) => [...list.querySelectorAll<HTMLElement>('li[data-mine]')].map((face) => face.dataset.session);
+      expect(a.session).to.be.a('string');
+      expect(b.session).to.be.a('string').and.not.equal(a.session);
+      expect(mine(lists[0])).to.deep.equal([a.session]);
+      expect(mine(lists[1])).to.deep.equal([b.session]);
+      expect(find(lists[0], 'p.me').textContent).to.equal(a.session);
+      expect(find<HTMLElement>(lists[1], `li[data-session="${a.session!}"]`).title).to.equal('true');
+
+      find(page, 'button').click();
+      const faceOfA = (list: Element) => find(list, `li[data-session="${a.session!}"]`);
+      await waitUntil(() => lists.every((list) => faceOfA(list).textContent === '90'), 'the turn never reached both lists', patiently);
+      expect(lists.map((list) => find(list, `li[data-session="${b.session!}"]`).textContent)).to.deep.equal(['0', '0']);
+    } finally {
+      await server.stop();
     }
   });
 

@@ -48,6 +48,24 @@ describe('<ws-bind> with a <template>', () => {
     expect(link.className).to.equal('name guest');
   });
 
+  it('compares paths and quoted strings with == and !=, as booleans for ?attr and as text elsewhere', async () => {
+    const page = mount(`<ws-bind src="${server.url()}"><template>`
+      + `<p ?data-admin="{{ role == 'admin' }}" ?data-other="{{ role != owner }}" data-same="{{ role == owner }}">{{ role == "admin" }}</p>`
+      + `<i>{{ $session }}</i></template></ws-bind>`);
+    const bind = find(page, 'ws-bind');
+    await server.untilOpen(1);
+    await server.push({ role: 'admin', owner: 'admin' });
+    await waitUntil(() => bind.querySelector('p'), 'the template never rendered', patiently);
+    const p = find(bind, 'p');
+    expect([p.hasAttribute('data-admin'), p.hasAttribute('data-other'), p.dataset.same, p.textContent]).to.deep.equal([true, false, 'true', 'true']);
+    // A raw server has no session: `$session` is empty, never the text "undefined".
+    expect(find(bind, 'i').textContent).to.equal('');
+
+    await server.push({ role: 'guest', owner: 'admin' });
+    await waitUntil(() => p.textContent === 'false', 'the comparison never changed', patiently);
+    expect([p.hasAttribute('data-admin'), p.hasAttribute('data-other'), p.dataset.same]).to.deep.equal([false, true, 'false']);
+  });
+
   it('repeats a nested <template each key> and moves existing rows when the order changes', async () => {
     const page = mount(`
       <ws-bind src="${server.url()}"><template><ul><template each="rows" key="id"><li>{{ name }}</li></template></ul></template></ws-bind>`);
