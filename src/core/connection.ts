@@ -120,7 +120,11 @@ export class Connection extends EventTarget {
     this.#queue = new RawQueue(options.queue);
     this.#session = new TopicSession({
       send: (message) => this.#transport.send(JSON.stringify(message)),
-      welcomed: () => this.#becameOpen(),
+      welcomed: () => {
+        this.#becameOpen();
+        this.#dispatch('welcome', {});
+      },
+      welcomeMissed: () => this.#becameOpen(),
       request: (name) => this.#requestOf(name),
       data: (name, data, message) => {
         this.router.routeTopic(name, data, message, message.pos);
@@ -273,7 +277,8 @@ export class Connection extends EventTarget {
     if (this.#options.hello !== undefined) this.#transport.send(this.#options.hello);
     this.#session.opened();
     for (const item of this.#queue.drain()) this.#send(item);
-    if (!this.#session.topicMode) this.#becameOpen();
+    // A topic server's connection opens at `welcome` (SPEC 3.1), with its session known; a raw one opens now.
+    if (!this.#session.awaitsWelcome) this.#becameOpen();
   }
 
   #socketClosed(code: number, reason: string): void {
@@ -351,6 +356,8 @@ export class Connection extends EventTarget {
   }
 
   #becameOpen(): void {
+    // A socket opened as raw before a topic element joined, then welcomed: one `open` per socket.
+    if (this.#state === 'open') return;
     this.#setState('open');
     this.#dispatch('open', {});
   }

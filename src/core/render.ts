@@ -5,8 +5,8 @@
  * with a limit.
  */
 import { html } from 'lit/html.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { renderEntry, renderTemplate, type TemplateRenderer } from '../template/compile.js';
+import { keyedList } from '../template/keyed-list.js';
 import { clearContent, insertEntries, replaceContent, writeText } from './content.js';
 import { sanitizeHtml } from './sanitize-html.js';
 import { formatText } from './text.js';
@@ -79,7 +79,8 @@ function writeValue(view: View, work: FrameWork): unknown {
 
 /** One `<div>` of text per entry, keyed, so an updated entry is rewritten in place. */
 function lines(entries: Record<string, unknown>, view: View) {
-  return html`${repeat(Object.entries(entries), ([key]) => key, ([, value]) => html`<div>${view.text(value)}</div>`)}`;
+  const keys = Object.keys(entries);
+  return html`${keyedList({ items: keys, keyOf: (_key, index) => keys[index], template: (key) => html`<div>${view.text(entries[key as string])}</div>` })}`;
 }
 
 function writeEntries(view: View, work: FrameWork, where: 'append' | 'prepend'): unknown {

@@ -28,6 +28,8 @@ export interface TopicSessionHost {
   send(message: ClientMessage): void;
   /** The first `welcome` on this socket: the connection is open in topic mode. */
   welcomed(): void;
+  /** No `welcome` came in time although topics wait for one: the server is raw, and the socket is open as such. */
+  welcomeMissed?(): void;
   /** What the subscribers of element topic `name` ask for when (re)subscribing. */
   request(name: string): { since?: Position; history?: number };
   /** A data message applied to element topic `name`; `data` is what its subscribers read. */
@@ -92,6 +94,14 @@ export class TopicSession {
   /** True once a server sent `welcome`: array frames are batches, messages are protocol messages. */
   get topicMode(): boolean {
     return this.#topicMode;
+  }
+
+  /**
+   * True when an open socket is not open for its users until `welcome`: the server spoke the protocol, topics wait,
+   * or a token goes in an `auth` frame, which only topic servers read.
+   */
+  get awaitsWelcome(): boolean {
+    return this.#topicMode || this.#topics.size > 0 || this.#token !== undefined;
   }
 
   /** True between this socket's `welcome` and its close. */
@@ -324,7 +334,7 @@ export class TopicSession {
 
   /** Without `welcome` 5 s after opening, topic elements learn the server speaks only raw. */
   #watchForWelcome(): void {
-    if (this.#socket === 0 || this.#welcomed || this.#topics.size === 0) return;
+    if (this.#socket === 0 || this.#welcomed || !this.awaitsWelcome) return;
     if (this.#protocolTimedOut) return this.#protocolFailure();
     this.#welcomeTimer ??= setTimeout(() => {
       this.#welcomeTimer = undefined;
@@ -341,5 +351,6 @@ export class TopicSession {
   #protocolFailure(): void {
     const detail: WsErrorDetail = { kind: 'protocol', message: 'server does not speak the topic protocol' };
     for (const name of this.#topics.keys()) this.#host.topicFailed(name, detail);
+    this.#host.welcomeMissed?.();
   }
 }

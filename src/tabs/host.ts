@@ -43,7 +43,8 @@ function acquire(options: ConnectionOptions): Shared {
   if (!entry) {
     const connection = new Connection(options);
     const created: Shared = { connection, links: new Set(), token: options.token, publishing: new Set() };
-    connection.addEventListener('open', () => created.links.forEach((link) => link.opened()));
+    // A socket opened before any tab's topic is open at once, and hears `welcome` later: each link greets its tab then.
+    for (const type of ['open', 'welcome']) connection.addEventListener(type, () => created.links.forEach((link) => link.opened()));
     connection.addEventListener('close', (event) => {
       const { code, reason } = (event as CustomEvent<WsCloseDetail>).detail;
       created.links.forEach((link) => link.closed(code, reason));

@@ -229,6 +229,7 @@ export interface WsBindElement extends HTMLElement {
 export interface WsSourceElement extends HTMLElement {
   readonly state: string;
   readonly url: string;
+  readonly session: string | undefined;
   reconnect(): void;
   close(): void;
   send(data: unknown): void;

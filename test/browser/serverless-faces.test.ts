@@ -26,8 +26,15 @@ function facesOf(page: Page): Record<string, string> {
   return Object.fromEntries(faces.map((face) => [face.dataset.id!, face.textContent]));
 }
 
-function untilFaces(page: Page, test: (faces: Record<string, string>) => boolean, what: string): Promise<void> {
-  return waitUntil(() => test(facesOf(page)), () => `${what}: the page shows ${JSON.stringify(facesOf(page))}; ${page.errors()}`, patiently);
+/** Waits until `test` holds for the faces `page` shows; a failure says what the page showed. */
+async function untilFaces(page: Page, test: (faces: Record<string, string>) => boolean, what: string): Promise<void> {
+  await until(() => test(facesOf(page)), () => `${what}: the page shows ${JSON.stringify(facesOf(page))}; ${page.errors()}`);
+}
+
+async function until(test: () => boolean, describe: () => string): Promise<void> {
+  await waitUntil(test, 'timed out', patiently).catch(() => {
+    throw new Error(describe());
+  });
 }
 
 describe('mode="keyed" against the raw /gateway backend, three pages', () => {
@@ -71,10 +78,10 @@ describe('mode="keyed" against the raw /gateway backend, three pages', () => {
 
     // The two faces updated last, the least recently updated first: page 2's and page 3's turns.
     const recent = find<HTMLElement & { value: unknown }>(pages[0].document, '#recent');
-    await waitUntil(() => Object.keys(recent.value as object).join() === `${ids[1]},${ids[2]}`, () => `recent is ${JSON.stringify(recent.value)}`, patiently);
+    await until(() => Object.keys(recent.value as object).join() === `${ids[1]},${ids[2]}`, () => `recent is ${JSON.stringify(recent.value)}`);
     find(pages[0].document, '#left').click();
-    await waitUntil(() => Object.keys(recent.value as object).join() === `${ids[2]},${ids[0]}`, () => `page 1's turn never evicted page 2's face: ${JSON.stringify(recent.value)}`, patiently);
-    await waitUntil(() => entryTexts(recent).join() === '-90,-90', () => `recent shows ${entryTexts(recent).join()}`, patiently);
+    await until(() => Object.keys(recent.value as object).join() === `${ids[2]},${ids[0]}`, () => `page 1's turn never evicted page 2's face: ${JSON.stringify(recent.value)}`);
+    await until(() => entryTexts(recent).join() === '-90,-90', () => `recent shows ${entryTexts(recent).join()}`);
 
     pages[1].frame.remove();
     for (const page of [pages[0], pages[2]]) {

@@ -46,11 +46,8 @@ async function untilSubscribed(port: number, topic: string): Promise<void> {
 /** Records the source's welcomed opens, closes and errors in the order they came. */
 function recordLifecycle(source: Element): string[] {
   const log: string[] = [];
-  // A fresh source also says `ws-open` when its first socket opens, before it knows the server speaks topics;
-  // only the opens after a `welcome` (a session id) count here.
-  source.addEventListener('ws-open', () => {
-    if ((source as TopicSource).session !== undefined) log.push('open');
-  });
+  // A source with a token opens at `welcome`: its session is known by then.
+  source.addEventListener('ws-open', () => log.push((source as TopicSource).session === undefined ? 'open without a session' : 'open'));
   source.addEventListener('ws-close', () => log.push('close'));
   source.addEventListener('ws-error', (event) => {
     const detail = (event as CustomEvent<ErrorDetail>).detail;

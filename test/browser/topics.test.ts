@@ -15,12 +15,14 @@ import {
   find,
   mount,
   patiently,
+  pause,
   recordEvents,
   unmountAll,
   untilEntries,
   untilState,
   untilText,
   type WsBindElement,
+  type WsSourceElement,
 } from './helpers.js';
 
 /** Reference servers started by the running test, stopped after it. */
@@ -226,6 +228,19 @@ describe('topic mode against the reference server', () => {
     expect(entryTexts(inbox)).to.deep.equal(['hi there', 'while you were away']);
   });
 
+  it('opens a fresh connection once, at welcome, with its session known', async () => {
+    const server = await startServer();
+    const page = mount(`<ws-source id="feed" src="${server.url}"></ws-source><ws-bind source="feed" topic="ticker" select="AAPL.price"></ws-bind>`);
+    const source = find<WsSourceElement>(page, 'ws-source');
+    const seen: [string, string | undefined][] = [];
+    source.addEventListener('ws-open', () => seen.push([source.state, source.session]));
+    await untilState(find(page, 'ws-bind'), 'live');
+    await pause(200);
+    expect(seen).to.have.length(1);
+    expect(seen[0][0]).to.equal('open');
+    expect(seen[0][1]).to.be.a('string');
+  });
+
   it('binds one page to two server instances at once', async () => {
     const first = await startServer();
     const second = await startServer();
@@ -346,14 +361,19 @@ describe('topic mode against a scripted topic server', () => {
     await untilText(find(page, '#inbox'), 'hello you');
   });
 
-  it('reports a server that never says welcome and stays waiting', async () => {
-    const page = mount(`<ws-bind src="${server.url()}" topic="chat">waiting</ws-bind>`);
+  it('reports a server that never says welcome, stays waiting, and opens the connection as a raw one', async () => {
+    const page = mount(`<ws-source id="feed" src="${server.url()}"></ws-source><ws-bind source="feed" topic="chat">waiting</ws-bind>`);
     const chat = find(page, 'ws-bind');
+    const source = find<WsSourceElement>(page, 'ws-source');
     const errors = recordEvents<WsErrorDetail>(chat, 'ws-error');
+    const opens = recordEvents(source, 'ws-open');
+    await server.untilOpen(1);
+    expect(source.state, 'open only at welcome or when it is known none comes').to.equal('connecting');
     await waitUntil(() => errors.length > 0, 'no ws-error', { timeout: 15000 });
     expect(errors[0].detail.kind).to.equal('protocol');
     expect(errors[0].detail.message).to.equal('server does not speak the topic protocol');
     expect(chat.getAttribute('state')).to.equal('waiting');
+    expect([source.state, opens.length]).to.deep.equal(['open', 1]);
   });
 
   it('reports a refused subscription as a server error on the element', async () => {
