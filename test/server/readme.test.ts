@@ -17,7 +17,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -95,6 +95,7 @@ let pigeonholes: PigeonholeServer;
 let browser: Browser;
 
 before(async () => {
+  assert.ok(existsSync(new URL('ws-bind.js', STATIC[0].dir)), 'the snippets load the built bundles: run npm run build first');
   host = createHttpServer((request, response) => void serve(request, response));
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   origin = `127.0.0.1:${(host.address() as AddressInfo).port}`;
