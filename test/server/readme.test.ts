@@ -199,7 +199,7 @@ async function untilAlive(page: Page): Promise<void> {
 }
 
 for (const [index, block] of htmlBlocks.entries()) {
-  test(`README line ${block.line}: the html block runs`, { skip: block.notRun ?? false }, async () => {
+  test(`README line ${block.line}: the html block runs`, { skip: block.notRun ?? false, timeout: 30000 }, async () => {
     const { page, errors } = await openPage(`/snippet/${index}`);
     try {
       const count = await page.evaluate(() => [...(globalThis as unknown as PageGlobals).document.querySelectorAll('ws-source, ws-bind, ws-send, ws-status, ws-worker, ws-sparkline')].length);
