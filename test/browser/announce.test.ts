@@ -1,6 +1,6 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
-import { TestServer, find, mount, patiently, pause, unmountAll, untilText } from './helpers.js';
+import { TestServer, find, mount, patiently, pause, untilText, useTestServer } from './helpers.js';
 
 /** One text the shared live region took, and when. */
 interface Announcement {
@@ -26,14 +26,7 @@ function recordAnnouncements(): { announcements: Announcement[]; stop: () => voi
 describe('announce keeps screen readers informed without drowning them', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('a binding updated 100 times in 2 s is announced at most once per announce-every', async () => {
     const announceEvery = 1000;

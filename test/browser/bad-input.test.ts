@@ -9,10 +9,9 @@ import {
   pause,
   recordEvents,
   recordStates,
-  unmountAll,
   untilState,
   untilText,
-  type WsBindElement,
+  type WsBindElement, useTestServer
 } from './helpers.js';
 
 /** What a `ws-error` event carries. */
@@ -39,14 +38,7 @@ async function expectConfigFault(element: Element, breakIt: () => void, offendin
 describe('bad input gets a clear error and loses nothing', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   /** Mounts a `<ws-bind>` on the test server, showing "good" and live. */
   async function liveBinding(attributes = 'select="v"'): Promise<WsBindElement> {

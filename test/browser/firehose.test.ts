@@ -22,7 +22,7 @@ import {
   untilEntries,
   untilState,
   untilText,
-  type WsBindElement,
+  type WsBindElement, useTestServer
 } from './helpers.js';
 
 /** Waits until the element has taken in a message whose selected value is `value`. */
@@ -120,14 +120,7 @@ function packedEvents(first: bigint, count: number): unknown[] {
 describe('the per-message path', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('routes packed frames by match, in order, with offsets beyond a safe integer', async () => {
     const page = mount(`

@@ -115,6 +115,22 @@ export function unmountAll(): void {
   for (const container of mounted.splice(0)) container.remove();
 }
 
+/**
+ * For the calling suite: a raw test server started before each test and handed to `started`, and after each test
+ * the page unmounted and the server stopped.
+ */
+export function useTestServer(started: (server: TestServer) => void): void {
+  let server: TestServer | undefined;
+  beforeEach(async () => {
+    server = await TestServer.start();
+    started(server);
+  });
+  afterEach(async () => {
+    unmountAll();
+    await server?.stop();
+  });
+}
+
 /** The one element matching `selector` in `root`; fails the test when missing. */
 export function find<T extends Element = HTMLElement>(root: ParentNode, selector: string): T {
   const element = root.querySelector<T>(selector);

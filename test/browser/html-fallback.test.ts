@@ -8,7 +8,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import { TRUSTED_TYPES_POLICY_NAME, hasSetHtml } from '../../src/core/sanitize-html.js';
-import { TestServer, find, mount, patiently, unmountAll } from './helpers.js';
+import { TestServer, find, mount, patiently, useTestServer } from './helpers.js';
 import { codeCarriers, xssFired } from './xss-corpus.js';
 
 interface PolicyFactory { createPolicy(name: string, rules: object): unknown }
@@ -33,14 +33,7 @@ describe('mode="html" without Element.setHTML', () => {
     if (setHtml) Object.defineProperty(Element.prototype, 'setHTML', setHtml);
   });
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('sanitizes through DOMPurify with the ws-bind policy and keeps ordinary markup', async () => {
     expect(hasSetHtml()).to.equal(false);

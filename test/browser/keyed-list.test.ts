@@ -7,7 +7,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.js';
-import { RefServer, TestServer, find, mount, patiently, unmountAll, type WsSourceElement } from './helpers.js';
+import { RefServer, TestServer, find, mount, patiently, type WsSourceElement, useTestServer } from './helpers.js';
 
 interface Row { id: number; name: string }
 
@@ -16,14 +16,7 @@ const rows = (ids: number[]): Row[] => ids.map((id) => ({ id, name: `row ${id}` 
 describe('keyed lists', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('reverses 100 items with one removed and one added: 99 keep their nodes, a focused input keeps focus and text', async () => {
     expect(typeof Element.prototype.moveBefore, 'this Chromium has moveBefore').to.equal('function');

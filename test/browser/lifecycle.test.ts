@@ -6,22 +6,14 @@ import {
   mount,
   patiently,
   recordEvents,
-  unmountAll,
   untilState,
-  untilText,
+  untilText, useTestServer
 } from './helpers.js';
 
 describe('elements come and go with the page', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('removing the last element bound to a URL closes its socket after the grace period', async () => {
     const page = mount(`

@@ -6,19 +6,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { WsErrorDetail } from '../../src/index.js';
-import { TestServer, find, mount, patiently, recordEvents, unmountAll, untilState, type WsSourceElement } from './helpers.js';
+import { TestServer, find, mount, patiently, recordEvents, untilState, type WsSourceElement, useTestServer } from './helpers.js';
 
 describe('the offline queue', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('sends what the page sends, queueing it while the connection is down', async () => {
     const page = mount(`

@@ -6,18 +6,11 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
-import { entryTexts, find, mount, pause, patiently, recordEvents, TestServer, unmountAll, untilState, untilText, type WsBindElement } from './helpers.js';
+import { entryTexts, find, mount, pause, patiently, recordEvents, TestServer, untilState, untilText, type WsBindElement, useTestServer } from './helpers.js';
 
 let server: TestServer;
 
-beforeEach(async () => {
-  server = await TestServer.start();
-});
-
-afterEach(async () => {
-  unmountAll();
-  await server.stop();
-});
+useTestServer((started) => (server = started));
 
 describe('raw-server conveniences', () => {
   it('first takes only the first message of each connection and re-arms when the connection is replaced', async () => {

@@ -1,18 +1,11 @@
 import { expect } from '@open-wc/testing';
 import '../../src/index.js';
-import { TestServer, find, mount, unmountAll, untilText } from './helpers.js';
+import { TestServer, find, mount, untilText, useTestServer } from './helpers.js';
 
 describe('connections are shared per URL', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('three elements on one URL and one on a second URL open exactly two sockets, and both feeds render', async () => {
     const page = mount(`

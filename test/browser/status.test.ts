@@ -5,7 +5,7 @@
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
-import { TestServer, find, mount, patiently, statusLabel, unmountAll, untilState, type WsSourceElement } from './helpers.js';
+import { TestServer, find, mount, patiently, statusLabel, untilState, type WsSourceElement, useTestServer } from './helpers.js';
 
 /** The element with CSS part `part` in the status element's shadow root, if shown. */
 function part(status: Element, name: string): HTMLElement | null {
@@ -44,14 +44,7 @@ function untilLabel(status: Element, pattern: RegExp): Promise<void> {
 describe('<ws-status> shows the connection', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('is a status region with a dot and a label that says Connecting…, then Live', async () => {
     const page = mount(`

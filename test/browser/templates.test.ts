@@ -7,19 +7,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { WsErrorDetail } from '../../src/index.js';
-import { TestServer, find, mount, patiently, recordEvents, unmountAll, untilEntries, untilState } from './helpers.js';
+import { TestServer, find, mount, patiently, recordEvents, untilEntries, untilState, useTestServer } from './helpers.js';
 
 describe('<ws-bind> with a <template>', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('renders text as text, interpolates attributes, binds ?attr and .prop and formats through pipes', async () => {
     const page = mount(`

@@ -22,7 +22,7 @@ import {
   untilState,
   untilText,
   type WsBindElement,
-  type WsSourceElement,
+  type WsSourceElement, useTestServer
 } from './helpers.js';
 
 /** Reference servers started by the running test, stopped after it. */
@@ -258,14 +258,7 @@ describe('topic mode against the reference server', () => {
 describe('topic mode against a scripted topic server', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('subscribes after welcome, unpacks batches, ignores replayed duplicates and resumes with since after a drop', async () => {
     const page = mount(`<ws-bind src="${server.url()}" topic="chat" select="text" mode="append">no lines</ws-bind>`);

@@ -4,19 +4,12 @@
  */
 import { expect } from '@open-wc/testing';
 import '../../src/index.js';
-import { TestServer, entryTexts, find, mount, unmountAll, untilEntries, untilText } from './helpers.js';
+import { TestServer, entryTexts, find, mount, untilEntries, untilText, useTestServer } from './helpers.js';
 
 describe('<ws-bind> modes', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('in append mode with limit="3" keeps only the newest three entries', async () => {
     const page = mount(`<ws-bind src="${server.url()}" select="n" mode="append" limit="3">no lines yet</ws-bind>`);

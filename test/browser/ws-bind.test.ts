@@ -10,23 +10,15 @@ import {
   mount,
   patiently,
   recordEvents,
-  unmountAll,
   untilState,
   untilText,
-  type WsBindElement,
+  type WsBindElement, useTestServer
 } from './helpers.js';
 
 describe('<ws-bind> renders what arrives', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('shows its placeholder until the first message, then the selected value', async () => {
     const page = mount(`<ws-bind src="${server.url()}" select="price">—</ws-bind>`);

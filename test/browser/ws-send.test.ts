@@ -6,7 +6,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { WsAckDetail, WsErrorDetail, WsSentDetail } from '../../src/index.js';
-import { TestServer, find, mount, patiently, recordEvents, unmountAll, untilState } from './helpers.js';
+import { TestServer, find, mount, patiently, recordEvents, untilState, useTestServer } from './helpers.js';
 
 type Sent = Record<string, unknown>;
 
@@ -24,14 +24,7 @@ const welcome = { type: 'welcome', id: 'c1', resume: 'r1' };
 describe('<ws-send> sends what the user does', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('in raw mode sends a submitted form as an object merged over data, repeated names as arrays', async () => {
     const page = mount(`

@@ -5,19 +5,12 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { WsCloseDetail, WsErrorDetail, WsMessageDetail, WsSourceElement } from '../../src/index.js';
-import { TestServer, find, mount, patiently, recordEvents, unmountAll, untilState, untilText } from './helpers.js';
+import { TestServer, find, mount, patiently, recordEvents, untilState, untilText, useTestServer } from './helpers.js';
 
 describe('<ws-source> and its connection', () => {
   let server: TestServer;
 
-  beforeEach(async () => {
-    server = await TestServer.start();
-  });
-
-  afterEach(async () => {
-    unmountAll();
-    await server.stop();
-  });
+  useTestServer((started) => (server = started));
 
   it('reads server-sent events with transport="sse", and refuses a topic on it', async () => {
     const page = mount(`
