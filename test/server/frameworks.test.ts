@@ -130,5 +130,12 @@ test('a React 19 app renders live <ws-bind> values through the document\'s templ
     assert.equal(await page.$eval('input[name=name]', (input) => input.value), 'Ada');
   });
 
+  await t.test('className and class set the class; a ref reaches the element and sets what React keeps to itself (key)', async () => {
+    assert.deepEqual(await page.$$eval('#clock, #chat', (elements) => elements.map((element) => element.className)), ['clock', 'chat']);
+    const keyed = await page.$('#chat-by-name');
+    await page.waitForFunction((keyed) => keyed.textContent?.includes('hello from React'), { timeout: 10_000 }, keyed);
+    assert.deepEqual(await keyed!.evaluate((element) => [element.getAttribute('mode'), element.getAttribute('key'), element.getAttribute('state')]), ['keyed', 'name', 'live']);
+  });
+
   assert.deepEqual(pageErrors, []);
 });

@@ -7,13 +7,23 @@
 import 'ws-bind/react';
 import { useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import type { WsBindElement } from 'ws-bind/react';
+
+/** `key` is React's own prop and never reaches the element: a ref sets the keyed mode and its key path together. */
+function keyedBy(path: string) {
+  return (element: WsBindElement | null) => {
+    element?.setAttribute('key', path);
+    element?.setAttribute('mode', 'keyed');
+  };
+}
+const keyedByName = keyedBy('name');
 
 function App() {
   const [updates, setUpdates] = useState(0);
   return (
     <main>
       <h1>Clock</h1>
-      <ws-bind id="clock" src="/feeds" topic="clock" template="clock-line" onws-update={() => setUpdates((count) => count + 1)}>
+      <ws-bind id="clock" className="clock" src="/feeds" topic="clock" template="clock-line" onws-update={() => setUpdates((count) => count + 1)}>
         Waiting for the clock…
       </ws-bind>
       <p>Updates: <output id="updates">{updates}</output></p>
@@ -33,7 +43,8 @@ function App() {
           <button>Send</button>
         </form>
       </ws-send>
-      <ws-bind id="chat" src="/feeds" topic="chat/react" select="text" mode="append" limit={20} />
+      <ws-bind id="chat" class="chat" src="/feeds" topic="chat/react" select="text" mode="append" limit={20} />
+      <ws-bind id="chat-by-name" src="/feeds" topic="chat/react" select="text" ref={keyedByName} />
     </main>
   );
 }
