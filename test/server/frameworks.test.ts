@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,36 @@ async function typeCheck(project: string): Promise<void> {
   });
 }
 
+interface ManifestDeclaration {
+  tagName?: string;
+  attributes?: { name: string; description?: string }[];
+  events?: { name: string }[];
+}
+
+/**
+ * A file that compiles only when the typings' description of the tags (src/jsx/tags.ts) names every tag, settable
+ * attribute and event that custom-elements.json (read from the elements' doc comments) documents, and nothing else.
+ */
+function manifestAgreement(): string {
+  const manifest = JSON.parse(readFileSync(join(root, 'custom-elements.json'), 'utf8')) as { modules: { declarations?: ManifestDeclaration[] }[] };
+  const union = (names: string[]) => names.map((name) => JSON.stringify(name)).join(' | ') || 'never';
+  const tags = manifest.modules.flatMap((module) => module.declarations ?? []).filter((declaration) => declaration.tagName);
+  const lines = tags.map(({ tagName, attributes = [], events = [] }) => {
+    const settable = attributes.filter((attribute) => !attribute.description?.startsWith('Reflected')).map((attribute) => attribute.name);
+    const name = tagName!.replace(/-/g, '_');
+    return [
+      `export const ${name}_attributes: Same<keyof WsTags['${tagName}']['attributes'], ${union(settable)}> = true;`,
+      `export const ${name}_events: Same<WsTags['${tagName}']['events'], ${union(events.map((event) => event.name))}> = true;`,
+    ].join('\n');
+  });
+  return [
+    `import type { WsTags } from ${JSON.stringify(join(root, 'dist', 'types', 'jsx', 'tags.js'))};`,
+    'type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;',
+    `export const tags: Same<keyof WsTags, ${union(tags.map((tag) => tag.tagName!))}> = true;`,
+    ...lines,
+  ].join('\n');
+}
+
 /** Waits until `#updates` (the count the app's `onws-update` handler keeps) reaches `count`. */
 async function waitForUpdates(page: Page, count: number): Promise<void> {
   const updates = await page.$('#updates');
@@ -42,12 +72,22 @@ async function waitForUpdates(page: Page, count: number): Promise<void> {
 test('a React 19 app renders live <ws-bind> values through the document\'s template', { timeout: 120_000 }, async (t) => {
   assert.ok(existsSync(join(root, 'dist', 'types', 'jsx', 'react.d.ts')), 'dist/ is missing or stale: run `npm run build` before this test');
 
+  const outDir = mkdtempSync(join(tmpdir(), 'ws-bind-react-app-'));
+  t.after(() => rmSync(outDir, { recursive: true, force: true }));
+
   await t.test('the app and the Vue, Svelte and Solid usages type-check, with a wrong attribute value rejected', async () => {
     await Promise.all([typeCheck(app), typeCheck(typings)]);
   });
 
-  const outDir = mkdtempSync(join(tmpdir(), 'ws-bind-react-app-'));
-  t.after(() => rmSync(outDir, { recursive: true, force: true }));
+  await t.test('the typings name every tag, attribute and event custom-elements.json documents, and no other', async () => {
+    const check = join(mkdtempSync(join(tmpdir(), 'ws-bind-tags-')), 'manifest-agreement.ts');
+    t.after(() => rmSync(resolve(check, '..'), { recursive: true, force: true }));
+    writeFileSync(check, manifestAgreement());
+    const options = ['--ignoreConfig', '--noEmit', '--strict', '--skipLibCheck', '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'ES2023,DOM', '--types', ''];
+    await run(tsc, [...options, check], { cwd: root }).catch((error: Error & { stdout?: string }) => {
+      assert.fail(`src/jsx/tags.ts and custom-elements.json disagree:\n${error.stdout || error.message}\n${readFileSync(check, 'utf8')}`);
+    });
+  });
   const config: InlineConfig = { configFile: false, root: app, logLevel: 'warn', build: { outDir, emptyOutDir: true } };
   await build(config);
 
