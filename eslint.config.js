@@ -15,7 +15,7 @@ export default defineConfig(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './tsconfig.node.json'],
+        project: ['./tsconfig.json', './tsconfig.node.json', './test/frameworks/*/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -40,6 +40,15 @@ export default defineConfig(
     files: ['server/**', 'test/server/**', 'test/support/**', 'bench/**', 'scripts/chaos/**'],
     rules: {
       '@typescript-eslint/no-base-to-string': ['error', { ignoredTypeNames: ['Error', 'RegExp', 'URL', 'URLSearchParams', 'ArrayBuffer'] }],
+    },
+  },
+  {
+    // The framework typings merge into each framework's own declarations, which takes an interface that only extends
+    // (an alias cannot merge), inside the framework's JSX namespace where it has one.
+    files: ['src/jsx/**'],
+    rules: {
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
+      '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
     },
   },
   {

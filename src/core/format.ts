@@ -10,9 +10,12 @@ import { formatJson, formatText } from './text.js';
 export { formatText };
 
 /** Every format name `format` accepts. */
-export const FORMATS: readonly string[] = [
+export const FORMATS = [
   'text', 'number', 'percent', 'currency', 'date', 'time', 'datetime', 'relative', 'bytes', 'json',
-];
+] as const;
+
+/** A format name `format` accepts. */
+export type Format = (typeof FORMATS)[number];
 
 /** How to format: the format name (default `text`, also when empty), a BCP 47 `locale` (default: the runtime's), an ISO 4217
  * `currency` (default USD), fraction `digits` (0–20), and a `timeZone` for dates (default: the runtime's). */

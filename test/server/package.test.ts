@@ -32,7 +32,11 @@ interface PackedFile { filename: string }
 interface InstalledPackage {
   dependencies: Record<string, string>;
   customElements: string;
+  exports: Record<string, string | Record<string, string>>;
 }
+
+/** The entries that add each framework's typings to the elements. */
+const FRAMEWORK_ENTRIES = ['react', 'vue', 'svelte', 'solid'];
 
 /** Every module path the manifest names: each module's `path` and every reference's `module`. */
 function manifestPaths(node: unknown, found = new Set<string>()): Set<string> {
@@ -90,6 +94,24 @@ test('the packed package installs into an empty project and works there', { time
     const { resolved, exports } = JSON.parse(stdout) as { resolved: string; exports: string[] };
     assert.equal(resolved, join(installed, 'package.json'));
     assert.deepEqual(exports, ['WsBindElement', 'WsSendElement', 'WsSourceElement', 'WsSparklineElement', 'WsStatusElement', 'WsWorkerElement']);
+  });
+
+  await t.test('ws-bind/react, /vue, /svelte and /solid ship their declarations and load the elements', async () => {
+    for (const framework of FRAMEWORK_ENTRIES) {
+      const entry = pkg.exports[`./${framework}`];
+      assert.ok(typeof entry === 'object', `package.json exports no ./${framework}`);
+      for (const file of [entry.types, entry.types.replace(/[^/]+\.d\.ts$/, 'tags.d.ts')]) {
+        assert.ok(existsSync(join(installed, file)), `ws-bind/${framework} names ${file}, which is not in the package`);
+      }
+    }
+    const script = `
+      const { createRequire } = await import('node:module');
+      const resolve = createRequire(import.meta.url).resolve;
+      console.log(JSON.stringify(${JSON.stringify(FRAMEWORK_ENTRIES)}.map((framework) => resolve('ws-bind/' + framework) === resolve('ws-bind'))));
+      for (const framework of ${JSON.stringify(FRAMEWORK_ENTRIES)}) await import('ws-bind/' + framework);
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project });
+    assert.deepEqual(JSON.parse(stdout), FRAMEWORK_ENTRIES.map(() => true));
   });
 
   await t.test('TypeScript finds the types of ws-bind and ws-bind/bundle', async () => {
