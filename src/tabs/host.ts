@@ -82,7 +82,7 @@ class LinkSubscriber implements ConnectionSubscriber {
       return;
     }
     // A late state subscriber gets the state without a message: it travels as a snapshot.
-    this.link.send((message as ServerMessage | undefined) ?? { type: 'snapshot', topic: this.topic, pos: pos!, data: data as never });
+    this.link.sendBatched((message as ServerMessage | undefined) ?? { type: 'snapshot', topic: this.topic, pos: pos!, data: data as never });
   }
 
   linkChanged(): void {}
@@ -112,6 +112,8 @@ class Link {
   #waiting = false;
   /** The open link heard `welcome`. */
   #greeted = false;
+  /** Topic messages of this turn, posted together. */
+  readonly #batch: ServerMessage[] = [];
 
   constructor(tab: Tab, id: number, options: ConnectionOptions) {
     this.#tab = tab;
@@ -153,13 +155,29 @@ class Link {
    */
   closed(code: number, reason: string): void {
     if (!this.#open && !(this.#waiting && this.entry.connection.state === 'failed')) return;
+    this.#flush();
     this.#open = this.#waiting = false;
     this.#tab.post({ l: this.#id, x: [code, reason] });
   }
 
-  /** Sends one message (or raw text) to the tab, while the link is open. */
+  /** Sends one message (or raw text) to the tab, while the link is open, after the batch that waits. */
   send(message: ServerMessage | string): void {
+    this.#flush();
     if (this.#open) this.#tab.post({ l: this.#id, t: typeof message === 'string' ? message : JSON.stringify(message) });
+  }
+
+  /**
+   * Sends a topic's message with the others of this turn as one batch, as the server packs them: one post and one
+   * parse in the tab for a whole socket frame, not one per message.
+   */
+  sendBatched(message: ServerMessage): void {
+    if (!this.#open) return;
+    if (this.#batch.push(message) === 1) queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    const batch = this.#batch.splice(0);
+    if (batch.length > 0 && this.#open) this.#tab.post({ l: this.#id, t: JSON.stringify(batch.length === 1 ? batch[0] : batch) });
   }
 
   /** One frame from the tab's connection. */
