@@ -2,7 +2,7 @@
  * Headless Debian Chromium for the browser benchmarks, driven through
  * puppeteer-core, with the main thread's busy time read from CDP.
  */
-import puppeteer, { type Browser, type CDPSession, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type CDPSession, type CreatePageOptions, type Page } from 'puppeteer-core';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
@@ -20,9 +20,16 @@ export interface MeasuredPage {
   cdp: CDPSession;
 }
 
-/** Opens `url` in a fresh page with CDP performance metrics enabled; page errors are printed. */
-export async function openMeasuredPage(browser: Browser, url: string): Promise<MeasuredPage> {
-  const page = await browser.newPage();
+/**
+ * Opens `url` in a fresh page (of the default or the given context) with CDP performance metrics enabled; page errors
+ * are printed. Pages that must all render at once need `{ type: 'window' }`: a tab behind another gets no frames.
+ * `beforeLoad` is a script run in the page before any of its own.
+ */
+export async function openMeasuredPage(
+  browser: Browser | BrowserContext, url: string, options?: CreatePageOptions, beforeLoad?: string,
+): Promise<MeasuredPage> {
+  const page = await browser.newPage(options);
+  if (beforeLoad) await page.evaluateOnNewDocument(beforeLoad);
   page.on('pageerror', (error) => console.error(`page error: ${String(error)}`));
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warn') console.error(`page ${message.type()}: ${message.text()}`);
@@ -49,4 +56,20 @@ export async function rendererTimes(cdp: CDPSession): Promise<RendererTimes> {
     script: seconds('ScriptDuration') * 1000,
     layout: (seconds('LayoutDuration') + seconds('RecalcStyleDuration')) * 1000,
   };
+}
+
+/** One JavaScript heap after a full GC, in bytes: V8's own objects, and the embedder's (Blink's DOM objects). */
+export interface HeapUsage {
+  js: number;
+  embedder: number;
+}
+
+/**
+ * Collects garbage in the target of `cdp` (a page or a worker), then reads its isolate's heap. An isolate holds
+ * every page of its renderer process: the benchmarks check each page has one of its own (`Runtime.getIsolateId`).
+ */
+export async function heapAfterGc(cdp: CDPSession): Promise<HeapUsage> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const usage = await cdp.send('Runtime.getHeapUsage');
+  return { js: usage.usedSize, embedder: usage.embedderHeapUsedSize };
 }

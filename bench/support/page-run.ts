@@ -74,7 +74,7 @@ function firstAtOrAfter(times: number[], time: number): number {
 }
 
 /** Latency to the DOM and to the next rendered frame of every value of this run the page showed. */
-async function latencies(measured: MeasuredPage, run: FeedRun): Promise<{ dom: number[]; paint: number[] }> {
+export async function latencies(measured: MeasuredPage, run: FeedRun): Promise<{ dom: number[]; paint: number[] }> {
   const log = await evaluate<{ values: number[]; times: number[]; paintTimes: number[] }>(measured, 'window.bench.log()');
   const dom: number[] = [];
   const paint: number[] = [];

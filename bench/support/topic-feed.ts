@@ -21,7 +21,7 @@ export class TopicFeed implements Feed {
   private constructor(
     private readonly http: Server,
     private readonly server: ReferenceServer,
-    keys: number,
+    readonly keys: number,
     readonly keyPrefix: string,
   ) {
     this.updates = new SequencedUpdates(keys, (key, value) => this.publish(key, value));

@@ -17,6 +17,9 @@ const OPENING: Record<string, number> = {
   PLTR: 22, SQ: 69, ZM: 62, DDOG: 121, NOW: 731, INTU: 640,
 };
 
+/** The symbols it quotes. */
+export const TICKER_SYMBOLS = Object.keys(OPENING);
+
 /** Share of the symbols that move on each tick. */
 const MOVING_SHARE = 0.25;
 
