@@ -1,40 +1,17 @@
 /**
- * `npm start`: the demo site and the reference server on one port. The
- * reference server attaches to the dev server's own HTTP server, so the
- * pages, `/feeds` (WebSocket) and the built bundles under `/dist/` share one
- * origin and no proxy sits in between. Binds 127.0.0.1 unless `--host` says otherwise.
+ * `npm start`: the demo site and the demo servers (demo/servers.ts) on one
+ * port, so the pages, the WebSockets and the built bundles under `/dist/`
+ * share one origin and no proxy sits in between. `vite build` with this file
+ * builds every page; `vite preview` serves the build with the same servers
+ * (the demo test does both). Binds 127.0.0.1 unless `--host` says otherwise.
  */
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { Server, type ServerResponse } from 'node:http';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
-import { demoTokenHandler } from '../server/demo-tokens.js';
-import { createGateway } from '../server/feeds/gateway.js';
-import { createServer } from '../server/server.js';
-
-const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
-const contentTypes: Record<string, string> = {
-  '.js': 'text/javascript; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-};
-
-/** Serves `npm run build`'s output at `/dist/`, so `static.html` loads the real one-file bundle as any static page would. */
-async function serveDist(request: IncomingMessage, response: ServerResponse, next: () => void): Promise<void> {
-  const file = resolve(distDir, `.${decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)}`);
-  const type = contentTypes[extname(file)];
-  if (!file.startsWith(distDir.endsWith(sep) ? distDir : distDir + sep) || !type) return next();
-  try {
-    const body = await readFile(file);
-    response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
-    response.end(body);
-  } catch {
-    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    response.end(`${file} does not exist yet: run npm run build, then reload.\n`);
-  }
-}
+import { defineConfig, type Connect, type Plugin } from 'vite';
+import { PAGES, renderPage } from './pages.js';
+import { attachDemoServers } from './servers.js';
 
 /**
  * The policy `strict-csp.html` is served with: no inline script or style, Trusted Types required, and only the
@@ -51,39 +28,43 @@ const STRICT_CSP = [
 ].join('; ');
 
 /**
- * Serves `strict-csp.html` as written, with STRICT_CSP: Vite's HTML transform would add its client script, whose
- * error overlay needs inline styles, and a static page of your own has no such script either.
+ * Serves `strict-csp.html` with STRICT_CSP and without Vite's HTML transform in development: that would add its
+ * client script, whose error overlay needs inline styles, and a static page of your own has no such script either.
  */
 async function serveStrictPage(response: ServerResponse): Promise<void> {
-  const body = await readFile(new URL('./strict-csp.html', import.meta.url));
+  const body = renderPage(await readFile(new URL('./strict-csp.html', import.meta.url), 'utf8'), 'strict-csp.html');
   response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': STRICT_CSP, 'cache-control': 'no-cache' });
   response.end(body);
 }
 
-/**
- * Runs the reference server's `/feeds` endpoint (open, as demos are) inside
- * the dev server for as long as it runs; next to it `/private`, a second
- * reference server that wants a JWT, whose tokens `/private/token?name=N`
- * signs (60 s, the private room only) with a secret made at each start; and
- * `/gateway`, the raw action-routed backend of the Serverless page.
- */
-function referenceServer(): Plugin {
+/** Adds STRICT_CSP to the built `strict-csp.html` as the preview server serves it. */
+const strictHeader: Connect.NextHandleFunction = (_request, response, next) => {
+  response.setHeader('content-security-policy', STRICT_CSP);
+  next();
+};
+
+function httpServerOf(server: { httpServer: unknown }): Server {
+  if (!(server.httpServer instanceof Server)) {
+    throw new Error('the demo needs the server\'s own HTTP server (not middleware mode, not HTTPS/2) to attach its WebSockets to');
+  }
+  return server.httpServer;
+}
+
+/** The demo servers beside the pages, and the shared navigation and example sources in every page. */
+function demoSite(): Plugin {
   return {
-    name: 'ws-bind-reference-server',
+    name: 'ws-bind-demo-site',
     async configureServer(vite) {
-      vite.middlewares.use('/dist', (request, response, next) => void serveDist(request, response, next));
       vite.middlewares.use('/strict-csp.html', (_request, response) => void serveStrictPage(response));
-      const httpServer = vite.httpServer;
-      if (!(httpServer instanceof Server)) {
-        throw new Error('the demo needs the dev server\'s own HTTP server (not middleware mode, not HTTPS/2) to attach /feeds to');
-      }
-      const feeds = await createServer({ server: httpServer });
-      // The raw, action-routed backend of the Serverless page, beside /feeds.
-      const gateway = await createGateway({ server: httpServer });
-      const secret = randomBytes(32).toString('base64url');
-      const privateFeeds = await createServer({ server: httpServer, path: '/private', jwtSecret: secret, feeds: ['chat', 'inbox', 'faces'] });
-      vite.middlewares.use('/private/token', demoTokenHandler({ secret }));
-      httpServer.once('close', () => void Promise.all([feeds.close(), privateFeeds.close(), gateway.close()]));
+      await attachDemoServers(httpServerOf(vite), vite.middlewares);
+    },
+    async configurePreviewServer(preview) {
+      preview.middlewares.use('/strict-csp.html', strictHeader);
+      await attachDemoServers(httpServerOf(preview), preview.middlewares);
+    },
+    transformIndexHtml: {
+      order: 'pre',
+      handler: (html, context) => renderPage(html, basename(context.filename)),
     },
   };
 }
@@ -94,5 +75,9 @@ export default defineConfig({
   resolve: { conditions: ['module', 'browser', 'production'] },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1' },
-  plugins: [referenceServer()],
+  build: {
+    target: 'es2022',
+    rolldownOptions: { input: PAGES.map((page) => fileURLToPath(new URL(page.file, import.meta.url))) },
+  },
+  plugins: [demoSite()],
 });
