@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { Server, type ServerResponse } from 'node:http';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Connect, type Plugin } from 'vite';
+import { defineConfig, type Connect, type Plugin, type PreviewServer, type ViteDevServer } from 'vite';
 import { PAGES, renderPage } from './pages.js';
 import { attachDemoServers } from './servers.js';
 
@@ -43,7 +43,7 @@ const strictHeader: Connect.NextHandleFunction = (_request, response, next) => {
   next();
 };
 
-function httpServerOf(server: { httpServer: unknown }): Server {
+function httpServerOf(server: Pick<PreviewServer, 'httpServer'> | Pick<ViteDevServer, 'httpServer'>): Server {
   if (!(server.httpServer instanceof Server)) {
     throw new Error('the demo needs the server\'s own HTTP server (not middleware mode, not HTTPS/2) to attach its WebSockets to');
   }

@@ -30,7 +30,10 @@ const ACTIONS: Record<string, (page: Page) => Promise<void>> = {
     await page.click('#lobby-title ~ ws-send button');
     await page.locator('#lobby-title ~ ws-bind button.wave').click();
   },
-  'faces.html': (page) => page.click('ws-send[data*="-90"] button'),
+  'faces.html': async (page) => {
+    await page.waitForSelector('.face[data-mine]', { timeout: 10000 });
+    await page.click('ws-send[data*="-90"] button');
+  },
   'serverless.html': (page) => page.click('ws-send[data*="-90"] button'),
   'compute.html': (page) => page.click('.views button'),
   'private.html': async (page) => {
@@ -42,12 +45,12 @@ const ACTIONS: Record<string, (page: Page) => Promise<void>> = {
 };
 
 /** What the page shows its reader: the text of main, including visually hidden text. */
-const shownText = (page: Page) => page.$eval('main', (main) => (main as HTMLElement).innerText);
+const shownText = (page: Page) => page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
 
-async function until(check: () => Promise<boolean>, message: string, timeout = 10000): Promise<void> {
+async function until(check: () => Promise<boolean>, message: string | (() => Promise<string>), timeout = 10000): Promise<void> {
   const end = Date.now() + timeout;
   while (!(await check())) {
-    if (Date.now() > end) assert.fail(message);
+    if (Date.now() > end) assert.fail(typeof message === 'string' ? message : await message());
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -87,10 +90,9 @@ for (const { file } of PAGES) {
     await page.goto(`${origin}/${file}`, { waitUntil: 'load' });
 
     const act = ACTIONS[file];
-    const live = () => page.evaluate(() => document.querySelector('ws-bind[state="live"]') !== null);
-    // A page that changes only when used is acted on as soon as its elements are defined; sends wait for the socket.
-    if (act) await page.waitForFunction(() => customElements.get('ws-send') !== undefined);
-    else await until(live, 'no value went live');
+    const live = async () => (await page.$('ws-bind[state="live"]')) !== null;
+    // A page that changes only when used is acted on at once (its module scripts ran before load); sends wait for the socket.
+    if (!act) await until(live, 'no value went live');
     const before = await shownText(page);
     await act?.(page);
     await until(async () => (await shownText(page)) !== before, 'nothing on the page changed');
@@ -99,13 +101,14 @@ for (const { file } of PAGES) {
     await page.screenshot({ path: join(screenshots, `${name}-1280.png`), fullPage: true });
 
     await page.setViewport({ width: 390, height: 844 });
-    await until(() => page.evaluate(() => document.documentElement.scrollWidth <= 390), `wider than a 390 px phone: ${await page.evaluate(() => document.documentElement.scrollWidth)} px`, 2000);
+    const width = () => page.$eval('html', (html) => html.scrollWidth);
+    await until(async () => (await width()) <= 390, async () => `wider than a 390 px phone: ${await width()} px`, 2000);
     await page.screenshot({ path: join(screenshots, `${name}-390.png`), fullPage: true });
 
     // Through CDP, so strict-csp.html's policy (script-src 'self') does not stop it.
     await page.evaluate(axe.source);
     const violations = await page.evaluate(async () => {
-      const { violations } = await (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] });
+      const { violations } = await (globalThis as unknown as { axe: typeof axe }).axe.run({ resultTypes: ['violations'] });
       return violations
         .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
         .map((violation) => `${violation.id} (${violation.impact}): ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
