@@ -70,7 +70,7 @@ const COUNT_FRAMES = `window.framesIn = 0;
     const handler = Object.getOwnPropertyDescriptor(type.prototype, 'onmessage');
     Object.defineProperty(type.prototype, 'onmessage', { ...handler, set(listener) {
       handler.set.call(this, listener && ((event) => {
-        if (type === WebSocket || (typeof event.data === 'object' && 'l' in event.data)) window.framesIn++;
+        if (type === WebSocket || (typeof event.data === 'object' && event.data !== null && 'l' in event.data)) window.framesIn++;
         return listener.call(this, event);
       }));
     } });
