@@ -14,6 +14,16 @@ export function launchBrowser(): Promise<Browser> {
   return puppeteer.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+/** Collects what a user would only see in the console, as lines of text: uncaught errors and console errors. */
+export function recordPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(`uncaught: ${String(error)}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  return errors;
+}
+
 /** A page plus the CDP session that reads its renderer's task time. */
 export interface MeasuredPage {
   page: Page;

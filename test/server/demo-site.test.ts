@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
 import type { Browser, Page } from 'puppeteer-core';
 import { build, preview, type PreviewServer } from 'vite';
-import { launchBrowser } from '../../bench/support/browser.js';
+import { launchBrowser, recordPageErrors } from '../../bench/support/browser.js';
+import { pollUntil } from '../../bench/support/stats.js';
 import { PAGES } from '../../demo/pages.js';
 
 const configFile = fileURLToPath(new URL('../../demo/vite.config.ts', import.meta.url));
@@ -48,11 +49,7 @@ const ACTIONS: Record<string, (page: Page) => Promise<void>> = {
 const shownText = (page: Page) => page.$eval('main', (main) => (main as unknown as { innerText: string }).innerText);
 
 async function until(check: () => Promise<boolean>, message: string | (() => Promise<string>), timeout = 10000): Promise<void> {
-  const end = Date.now() + timeout;
-  while (!(await check())) {
-    if (Date.now() > end) assert.fail(typeof message === 'string' ? message : await message());
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  if (!(await pollUntil(check, timeout, 100))) assert.fail(typeof message === 'string' ? message : await message());
 }
 
 let server: PreviewServer;
@@ -81,11 +78,7 @@ for (const { file } of PAGES) {
     // hold their rendering until they are shown (SPEC 3.2).
     const context = await browser.createBrowserContext();
     const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (message) => {
-      if (message.type() === 'error') errors.push(message.text());
-    });
-    page.on('pageerror', (error) => errors.push(String(error)));
+    const errors = recordPageErrors(page);
     await page.setViewport({ width: 1280, height: 900 });
     await page.goto(`${origin}/${file}`, { waitUntil: 'load' });
 

@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { build, preview, type InlineConfig } from 'vite';
-import { launchBrowser } from '../../bench/support/browser.js';
+import { launchBrowser, recordPageErrors } from '../../bench/support/browser.js';
 import { createServer } from '../../server/server.js';
 
 const run = promisify(execFile);
@@ -113,11 +113,7 @@ test('a React 19 app renders live <ws-bind> values through the document\'s templ
   const browser = await launchBrowser();
   t.after(() => browser.close());
   const page = await browser.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
-  });
+  const pageErrors = recordPageErrors(page);
   await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'load' });
 
   await t.test('<ws-bind template="clock-line"> renders the template\'s markup with values that change', async () => {

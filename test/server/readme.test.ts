@@ -25,7 +25,7 @@ import { extname } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Browser, Page } from 'puppeteer-core';
 import { minify } from 'terser';
-import { launchBrowser } from '../../bench/support/browser.js';
+import { launchBrowser, recordPageErrors } from '../../bench/support/browser.js';
 import { createGateway, type Gateway } from '../../server/feeds/gateway.js';
 import { createServer, type ReferenceServer } from '../../server/server.js';
 import { attachPigeonholes, type PigeonholeServer } from '../support/pigeonhole-server.js';
@@ -149,11 +149,7 @@ function snippetPage(snippet: string): string {
 /** Opens a page and records every error it shows: console errors, uncaught exceptions, failed loads, `ws-error`s. */
 async function openPage(path: string): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => errors.push(`uncaught: ${String(error)}`));
+  const errors = recordPageErrors(page);
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`HTTP ${response.status()} for ${response.url()}`);
   });
